@@ -1,0 +1,462 @@
+package clean
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/skillx/skillx/internal/manifest"
+	"github.com/skillx/skillx/internal/parquetio"
+	"github.com/skillx/skillx/internal/progress"
+	"github.com/skillx/skillx/internal/records"
+)
+
+// StageName names the stage in manifests and logs.
+const StageName = "clean"
+
+// Config configures a clean run.
+type Config struct {
+	// Workdir holds data/, models/ and reports/.
+	Workdir string
+	// Force reruns the stage even when its inputs are unchanged.
+	Force bool
+	// Version is the skillx version recorded in manifests.
+	Version string
+	// Logger receives progress logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Paths are the files the clean stage writes.
+type Paths struct {
+	Postings, Rejects, Roles, SummaryMD, SummaryJSON string
+}
+
+// OutputPaths returns the clean stage's output paths under workdir.
+func OutputPaths(workdir string) Paths {
+	d := filepath.Join(workdir, "data", "clean")
+	r := filepath.Join(workdir, "reports", "clean")
+	return Paths{
+		Postings:    filepath.Join(d, "postings.parquet"),
+		Rejects:     filepath.Join(d, "rejects.parquet"),
+		Roles:       filepath.Join(d, "roles.parquet"),
+		SummaryMD:   filepath.Join(r, "summary.md"),
+		SummaryJSON: filepath.Join(r, "summary.json"),
+	}
+}
+
+// Result is what a clean run did; it is also the content of summary.json.
+type Result struct {
+	// Paths are the outputs.
+	Paths Paths `json:"-"`
+	// Skipped is true when the outputs were up to date and nothing ran.
+	Skipped bool `json:"-"`
+	// SourceRecords is the number of records the ingest stage read from the sources.
+	SourceRecords int64 `json:"source_records"`
+	// IngestRejected is the number of records ingest could not read.
+	IngestRejected int64 `json:"ingest_rejected"`
+	// IngestJoined is the number of records ingest merged into postings of another file.
+	IngestJoined int64 `json:"ingest_joined"`
+	// RawPostings is the number of postings in data/raw.
+	RawPostings int64 `json:"raw_postings"`
+	// Rejected is the number of raw postings this stage rejected.
+	Rejected int64 `json:"rejected"`
+	// RejectedByKind counts all rejects (ingest's and clean's) by kind.
+	RejectedByKind map[string]int64 `json:"rejected_by_kind"`
+	// Duplicates is the number of raw postings merged into an identical earlier one.
+	Duplicates int64 `json:"duplicates"`
+	// Postings is the number of distinct postings written.
+	Postings int64 `json:"postings"`
+	// Roles is the number of distinct roles.
+	Roles int64 `json:"roles"`
+	// SkillsTexts is the number of distinct skills texts.
+	SkillsTexts int64 `json:"distinct_skills_texts"`
+	// SkillPhrases is the number of distinct skill phrases.
+	SkillPhrases int64 `json:"distinct_skill_phrases"`
+	// SingleTextRoles is the number of roles with exactly one distinct skills text.
+	SingleTextRoles int64 `json:"roles_with_one_skills_text"`
+	// RowLevelSplitLeaks is true when most roles have one skills text, so that a row-level
+	// train/test split puts the same text with the same label on both sides.
+	RowLevelSplitLeaks bool `json:"row_level_split_leaks"`
+	// WallSeconds is how long the run took.
+	WallSeconds float64 `json:"wall_seconds"`
+}
+
+// rawRow is the part of a raw posting that clean reads (Parquet reads only these columns).
+type rawRow struct {
+	Source           string `parquet:"source,dict"`
+	SourceFile       string `parquet:"source_file,dict"`
+	SourceRow        int64  `parquet:"source_row"`
+	SourceLine       int64  `parquet:"source_line"`
+	PostingID        string `parquet:"posting_id"`
+	Role             string `parquet:"role,dict"`
+	Title            string `parquet:"title,dict"`
+	Skills           string `parquet:"skills,dict"`
+	Description      string `parquet:"description,dict"`
+	Responsibilities string `parquet:"responsibilities,dict"`
+}
+
+// roleAgg accumulates what is known about one role.
+type roleAgg struct {
+	key          string
+	displays     map[string]int64
+	postings     int64
+	distinct     int64
+	texts        map[string]bool
+	phrases      map[string]int64
+	descriptions map[string]int64
+	titles       map[string]int64
+	ids          []string
+	first        int
+}
+
+// Run cleans data/raw under cfg.Workdir into data/clean and reports/clean.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	rawDir := filepath.Join(cfg.Workdir, "data", "raw")
+	rawPostings := filepath.Join(rawDir, "postings.parquet")
+	rawRejects := filepath.Join(rawDir, "rejects.parquet")
+	for _, p := range []string{rawPostings, rawRejects} {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("clean: input %s not found: run `skillx ingest` first (%w)", p, err)
+		}
+	}
+	paths := OutputPaths(cfg.Workdir)
+	res := &Result{Paths: paths, RejectedByKind: map[string]int64{}}
+	inputs, err := manifest.HashInputs(paths.Postings, []string{rawPostings, rawRejects})
+	if err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	params := map[string]any{"splitter": SplitterVersion}
+	key := manifest.Key(StageName, cfg.Version, inputs, params)
+	if !cfg.Force {
+		if ok, _ := manifest.UpToDate(key, paths.Postings, paths.Rejects, paths.Roles); ok {
+			res.Skipped = true
+			log.Info("clean: outputs up to date, skipping (use --force to rerun)", "output", paths.Postings)
+			return res, nil
+		}
+	}
+	ingestRows := map[string]int64{}
+	if m, err := manifest.Read(rawPostings); err == nil {
+		ingestRows = m.Rows
+	}
+
+	rejects, err := parquetio.Create[records.Reject](paths.Rejects)
+	if err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	defer rejects.Abort()
+	// Carry ingest's rejects forward, so that data/clean accounts for every source record.
+	err = parquetio.Scan(rawRejects, 1024, func(rows []records.Reject) error {
+		for _, r := range rows {
+			res.IngestRejected++
+			res.RejectedByKind[r.Kind]++
+		}
+		return rejects.Write(rows...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+
+	var (
+		seed      = maphash.MakeSeed()
+		seed2     = maphash.MakeSeed()
+		index     = map[[2]uint64]int{}
+		postings  []records.CleanPosting
+		roles     = map[string]*roleAgg{}
+		roleOrder []*roleAgg
+		splits    = newSplitCache(1 << 16)
+		texts     = newTextCache(1 << 16)
+		allTexts  = map[[2]uint64]bool{}
+		allPhrase = map[string]bool{}
+	)
+	total, _ := parquetio.NumRows(rawPostings)
+	bar := progress.Count(total, "clean", "postings")
+	var n int64
+	err = parquetio.Scan(rawPostings, 4096, func(rows []rawRow) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i := range rows {
+			r := &rows[i]
+			res.RawPostings++
+			roleKey := RoleKey(r.Role)
+			skillsText := texts.get(r.Skills)
+			reject := func(field, kind, reason string) error {
+				res.Rejected++
+				res.RejectedByKind[kind]++
+				return rejects.Write(records.Reject{
+					Stage: StageName, Source: r.Source, SourceFile: r.SourceFile, SourceRow: r.SourceRow,
+					SourceLine: r.SourceLine, Field: field, Kind: kind, Reason: reason, Role: r.Role, Skills: r.Skills,
+				})
+			}
+			if roleKey == "" {
+				if err := reject("role", "no role", "the role is empty"); err != nil {
+					return err
+				}
+				continue
+			}
+			phrases := splits.get(skillsText)
+			if len(phrases) == 0 {
+				reason := "the skills text is empty"
+				if skillsText != "" {
+					reason = fmt.Sprintf("the skills text %q holds no skill phrase", truncate(skillsText, 80))
+				}
+				if err := reject("skills", "no skills", reason); err != nil {
+					return err
+				}
+				continue
+			}
+			desc := texts.get(r.Description)
+			h := hash2(seed, seed2, roleKey, skillsText, desc)
+			if j, ok := index[h]; ok {
+				postings[j].Count++
+				res.Duplicates++
+				agg := roles[roleKey]
+				agg.postings++
+				agg.displays[NormalizeRole(r.Role)]++
+				for _, p := range postings[j].Skills {
+					agg.phrases[p]++
+				}
+				agg.descriptions[desc]++
+				if r.Title != "" {
+					agg.titles[texts.get(r.Title)]++
+				}
+				continue
+			}
+			agg, ok := roles[roleKey]
+			if !ok {
+				agg = &roleAgg{key: roleKey, displays: map[string]int64{}, texts: map[string]bool{},
+					phrases: map[string]int64{}, descriptions: map[string]int64{}, titles: map[string]int64{}, first: len(roleOrder)}
+				roles[roleKey] = agg
+				roleOrder = append(roleOrder, agg)
+			}
+			display := NormalizeRole(r.Role)
+			agg.displays[display]++
+			agg.postings++
+			agg.distinct++
+			agg.texts[skillsText] = true
+			for _, p := range phrases {
+				agg.phrases[p]++
+				allPhrase[p] = true
+			}
+			agg.descriptions[desc]++
+			title := texts.get(r.Title)
+			if title != "" {
+				agg.titles[title]++
+			}
+			if len(agg.ids) < 5 && r.PostingID != "" {
+				agg.ids = append(agg.ids, r.PostingID)
+			}
+			allTexts[hash2(seed, seed2, skillsText, "", "")] = true
+			index[h] = len(postings)
+			postings = append(postings, records.CleanPosting{
+				PostingID: r.PostingID, Source: r.Source, SourceFile: r.SourceFile, SourceRow: r.SourceRow,
+				Role: display, RoleKey: roleKey, RoleOriginal: strings.TrimSpace(r.Role), Title: title,
+				SkillsText: skillsText, Skills: phrases, Description: desc,
+				Responsibilities: NormalizeText(r.Responsibilities), Count: 1,
+			})
+		}
+		n += int64(len(rows))
+		bar.Set(n)
+		return nil
+	})
+	bar.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+
+	// One display name per role: the most frequent normalised spelling (ties: first in order).
+	displayOf := map[string]string{}
+	for _, agg := range roleOrder {
+		displayOf[agg.key] = mostFrequent(agg.displays)
+	}
+	pw, err := parquetio.Create[records.CleanPosting](paths.Postings)
+	if err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	defer pw.Abort()
+	for start := 0; start < len(postings); start += 4096 {
+		batch := postings[start:min(start+4096, len(postings))]
+		for i := range batch {
+			batch[i].Role = displayOf[batch[i].RoleKey]
+		}
+		if err := pw.Write(batch...); err != nil {
+			return nil, fmt.Errorf("clean: %w", err)
+		}
+	}
+	roleRows := make([]records.Role, 0, len(roleOrder))
+	for _, agg := range roleOrder {
+		roleRows = append(roleRows, agg.row(displayOf[agg.key]))
+		if len(agg.texts) == 1 {
+			res.SingleTextRoles++
+		}
+	}
+	sort.Slice(roleRows, func(i, j int) bool { return roleRows[i].RoleKey < roleRows[j].RoleKey })
+
+	res.Postings = int64(len(postings))
+	res.Roles = int64(len(roleRows))
+	res.SkillsTexts = int64(len(allTexts))
+	res.SkillPhrases = int64(len(allPhrase))
+	res.SourceRecords = ingestRows["in"]
+	res.IngestJoined = ingestRows["joined"]
+	res.RowLevelSplitLeaks = res.Roles > 0 && res.SingleTextRoles*2 > res.Roles
+	if res.RawPostings != res.Postings+res.Duplicates+res.Rejected {
+		return nil, fmt.Errorf("clean: internal error: %d raw postings but %d postings + %d duplicates + %d rejected",
+			res.RawPostings, res.Postings, res.Duplicates, res.Rejected)
+	}
+	res.WallSeconds = time.Since(start).Seconds()
+
+	if err := parquetio.WriteAll(paths.Roles, roleRows); err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	if err := rejects.Commit(); err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	if err := pw.Commit(); err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	if err := writeSummary(paths, res); err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	m := manifest.Manifest{
+		Stage: StageName, Version: cfg.Version, Key: key, Inputs: inputs, Params: params,
+		Rows: map[string]int64{
+			"raw_postings": res.RawPostings, "out": res.Postings, "duplicates": res.Duplicates,
+			"rejected": res.Rejected, "ingest_rejected": res.IngestRejected, "source_records": res.SourceRecords,
+			"ingest_joined": res.IngestJoined, "roles": res.Roles,
+		},
+		Notes: map[string]any{
+			"rows_add_up":      "raw_postings = out + duplicates + rejected; source_records = sum(count) + ingest_joined + rejected + ingest_rejected",
+			"rejected_by_kind": res.RejectedByKind,
+		},
+		Started: start.UTC(), WallSeconds: res.WallSeconds,
+	}
+	for _, p := range []string{paths.Rejects, paths.Roles, paths.SummaryJSON, paths.Postings} {
+		if err := manifest.Write(p, m); err != nil {
+			return nil, fmt.Errorf("clean: %w", err)
+		}
+	}
+	log.Info("clean: done", "raw_postings", res.RawPostings, "postings", res.Postings, "duplicates", res.Duplicates,
+		"rejected", res.Rejected, "roles", res.Roles, "seconds", fmt.Sprintf("%.1f", res.WallSeconds))
+	return res, nil
+}
+
+func (agg *roleAgg) row(display string) records.Role {
+	r := records.Role{
+		Role: display, RoleKey: agg.key, Postings: agg.postings, DistinctPostings: agg.distinct,
+		DistinctSkillsTexts: int64(len(agg.texts)), Description: mostFrequent(agg.descriptions), PostingIDs: agg.ids,
+	}
+	for p, c := range agg.phrases {
+		r.Skills = append(r.Skills, records.PhraseCount{Phrase: p, Count: c})
+	}
+	sort.Slice(r.Skills, func(i, j int) bool {
+		if r.Skills[i].Count != r.Skills[j].Count {
+			return r.Skills[i].Count > r.Skills[j].Count
+		}
+		return r.Skills[i].Phrase < r.Skills[j].Phrase
+	})
+	r.Titles = topKeys(agg.titles, 10)
+	return r
+}
+
+// mostFrequent returns the key with the highest count; ties go to the smallest key, so the
+// result does not depend on map order.
+func mostFrequent(m map[string]int64) string {
+	best, bestN := "", int64(-1)
+	for k, n := range m {
+		if n > bestN || (n == bestN && k < best) {
+			best, bestN = k, n
+		}
+	}
+	return best
+}
+
+func topKeys(m map[string]int64, k int) []string {
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) > k {
+		keys = keys[:k]
+	}
+	return keys
+}
+
+func hash2(s1, s2 maphash.Seed, a, b, c string) [2]uint64 {
+	var h1, h2 maphash.Hash
+	h1.SetSeed(s1)
+	h2.SetSeed(s2)
+	for _, s := range []string{a, b, c} {
+		h1.WriteString(s)
+		h1.WriteByte(0)
+		h2.WriteString(s)
+		h2.WriteByte(0)
+	}
+	return [2]uint64{h1.Sum64(), h2.Sum64()}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// splitCache remembers the phrases of recent skills texts: sources repeat texts a lot.
+type splitCache struct {
+	m   map[string][]string
+	max int
+}
+
+func newSplitCache(max int) *splitCache { return &splitCache{m: map[string][]string{}, max: max} }
+
+func (c *splitCache) get(text string) []string {
+	if p, ok := c.m[text]; ok {
+		return p
+	}
+	p := SplitSkills(text)
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[text] = p
+	return p
+}
+
+// textCache remembers the normalised form of recent texts.
+type textCache struct {
+	m   map[string]string
+	max int
+}
+
+func newTextCache(max int) *textCache { return &textCache{m: map[string]string{}, max: max} }
+
+func (c *textCache) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	if t, ok := c.m[s]; ok {
+		return t
+	}
+	t := NormalizeText(s)
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[s] = t
+	return t
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/skillx/skillx/clean"
+)
+
+func printClean(g *globalOptions, res *clean.Result) {
+	if res.Skipped {
+		fmt.Fprintf(g.stdout, "clean: up to date %s\n", res.Paths.Postings)
+		return
+	}
+	fmt.Fprintf(g.stdout, "clean: wrote %s (%d distinct postings, %d roles; %d duplicates merged, %d rejected)\n",
+		res.Paths.Postings, res.Postings, res.Roles, res.Duplicates, res.Rejected+res.IngestRejected)
+	fmt.Fprintf(g.stdout, "clean: wrote %s\nclean: wrote %s\nclean: report %s\n", res.Paths.Roles, res.Paths.Rejects, res.Paths.SummaryMD)
+	if res.RowLevelSplitLeaks {
+		fmt.Fprintf(g.stdout, "clean: warning: %d of %d roles have a single skills text: a row-level train/test split will leak\n",
+			res.SingleTextRoles, res.Roles)
+	}
+}
+
+func init() {
+	register(&command{
+		name:    "clean",
+		summary: "normalise, split skills, deduplicate into data/clean",
+		usage: `Normalises role names, splits skills texts into phrases, rejects postings with no role or
+no skills, and merges exact duplicates (same role, skills text and description) with a count.
+
+Inputs:  <workdir>/data/raw/postings.parquet and rejects.parquet (from skillx ingest)
+Outputs: <workdir>/data/clean/postings.parquet, roles.parquet, rejects.parquet (ingest's and
+         clean's rejects: every source record not in postings is here, with its reason),
+         <workdir>/reports/clean/summary.md and summary.json, a .manifest.json beside each.
+
+Example:
+  skillx clean --workdir .`,
+		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected arguments %q", args)
+				}
+				res, err := clean.Run(ctx, clean.Config{Workdir: g.workdir, Force: g.force, Version: version, Logger: g.log})
+				if err != nil {
+					return err
+				}
+				printClean(g, res)
+				return nil
+			}
+		},
+	})
+}

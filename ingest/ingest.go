@@ -1,0 +1,471 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/skillx/skillx/internal/manifest"
+	"github.com/skillx/skillx/internal/parquetio"
+	"github.com/skillx/skillx/internal/progress"
+	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/tabular"
+)
+
+// StageName names the stage in manifests and logs.
+const StageName = "ingest"
+
+// Presets lists the source presets.
+var Presets = []string{"auto", "kaggle", "linkedin", "onet"}
+
+// Config configures an ingest run.
+type Config struct {
+	// Workdir holds data/, models/ and reports/.
+	Workdir string
+	// Inputs are the source files (or, for the onet and linkedin presets, a folder).
+	Inputs []string
+	// Preset is one of Presets; "auto" recognises the source by its columns.
+	Preset string
+	// Map maps fields to columns for a source no preset knows; it overrides a preset's columns.
+	Map Mapping
+	// Format forces the file format (FormatAuto detects it).
+	Format tabular.Format
+	// Force reruns the stage even when its inputs and parameters are unchanged.
+	Force bool
+	// Version is the skillx version recorded in manifests.
+	Version string
+	// Logger receives progress logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// FileStats counts what happened to the records of one source file.
+type FileStats struct {
+	// File is the source file.
+	File string `json:"file"`
+	// Records is the number of data records read (error records included).
+	Records int64 `json:"records"`
+	// Postings is the number of postings written from this file.
+	Postings int64 `json:"postings"`
+	// Joined is the number of records merged into a posting of another file (LinkedIn titles,
+	// O*NET skills and tasks).
+	Joined int64 `json:"joined"`
+	// Rejected is the number of records written to the rejects file.
+	Rejected int64 `json:"rejected"`
+	// InvalidUTF8 is the number of fields whose invalid UTF-8 was replaced.
+	InvalidUTF8 int64 `json:"invalid_utf8,omitempty"`
+}
+
+// Result is what an ingest run did.
+type Result struct {
+	// Postings is the path of data/raw/postings.parquet.
+	Postings string
+	// Rejects is the path of data/raw/rejects.parquet.
+	Rejects string
+	// Skipped is true when the outputs were up to date and nothing ran.
+	Skipped bool
+	// Preset is the preset used (after auto-detection).
+	Preset string
+	// Files has one entry per source file read.
+	Files []FileStats
+	// RowsIn, RowsOut and Rejected add up over Files: RowsIn = RowsOut + Joined + Rejected.
+	RowsIn, RowsOut, Joined, Rejected int64
+	// Wall is how long the run took.
+	Wall time.Duration
+}
+
+// OutputPaths returns the postings and rejects paths under workdir.
+func OutputPaths(workdir string) (postings, rejects string) {
+	dir := filepath.Join(workdir, "data", "raw")
+	return filepath.Join(dir, "postings.parquet"), filepath.Join(dir, "rejects.parquet")
+}
+
+// Run ingests cfg.Inputs into data/raw under cfg.Workdir.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if len(cfg.Inputs) == 0 {
+		return nil, errors.New("ingest: no input: pass --input FILE (or a folder for --preset onet or linkedin)")
+	}
+	for _, in := range cfg.Inputs {
+		if _, err := os.Stat(in); err != nil {
+			return nil, fmt.Errorf("ingest: input %w", err)
+		}
+	}
+	preset, err := resolvePreset(cfg)
+	if err != nil {
+		return nil, err
+	}
+	src, err := newSource(preset, cfg)
+	if err != nil {
+		return nil, err
+	}
+	postingsPath, rejectsPath := OutputPaths(cfg.Workdir)
+	res := &Result{Postings: postingsPath, Rejects: rejectsPath, Preset: preset}
+
+	inputs, err := manifest.HashInputs(postingsPath, src.files())
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	params := map[string]any{"preset": preset, "map": cfg.Map.String(), "format": cfg.Format.String()}
+	key := manifest.Key(StageName, cfg.Version, inputs, params)
+	if !cfg.Force {
+		if ok, _ := manifest.UpToDate(key, postingsPath, rejectsPath); ok {
+			m, err := manifest.Read(postingsPath)
+			if err == nil {
+				res.Skipped = true
+				res.RowsIn, res.RowsOut, res.Joined, res.Rejected = m.Rows["in"], m.Rows["out"], m.Rows["joined"], m.Rows["rejected"]
+				log.Info("ingest: outputs up to date, skipping (use --force to rerun)", "output", postingsPath)
+				return res, nil
+			}
+		}
+	}
+
+	out, err := newSink(ctx, postingsPath, rejectsPath)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer out.abort()
+	log.Info("ingest: reading", "preset", preset, "inputs", strings.Join(src.files(), " "))
+	if err := src.run(ctx, out); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if err := out.commit(); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	res.Files = out.fileStats()
+	for _, f := range res.Files {
+		res.RowsIn += f.Records
+		res.RowsOut += f.Postings
+		res.Joined += f.Joined
+		res.Rejected += f.Rejected
+	}
+	if res.RowsIn != res.RowsOut+res.Joined+res.Rejected {
+		return nil, fmt.Errorf("ingest: internal error: %d records in but %d postings + %d joined + %d rejected",
+			res.RowsIn, res.RowsOut, res.Joined, res.Rejected)
+	}
+	res.Wall = time.Since(start)
+	m := manifest.Manifest{
+		Stage:   StageName,
+		Version: cfg.Version,
+		Key:     key,
+		Inputs:  inputs,
+		Params:  params,
+		Rows: map[string]int64{
+			"in": res.RowsIn, "out": res.RowsOut, "joined": res.Joined, "rejected": res.Rejected,
+		},
+		Notes:       map[string]any{"files": res.Files, "rows_add_up": "in = out + joined + rejected"},
+		Started:     start.UTC(),
+		WallSeconds: res.Wall.Seconds(),
+	}
+	// The rejects manifest is written first: the postings manifest is the one the skip check
+	// and later stages read, so it must appear last.
+	if err := manifest.Write(rejectsPath, m); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if err := manifest.Write(postingsPath, m); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	log.Info("ingest: done", "in", res.RowsIn, "postings", res.RowsOut, "joined", res.Joined,
+		"rejected", res.Rejected, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
+	return res, nil
+}
+
+// resolvePreset returns the preset to use, recognising the source when cfg.Preset is "auto".
+func resolvePreset(cfg Config) (string, error) {
+	p := strings.ToLower(cfg.Preset)
+	if p == "" {
+		p = "auto"
+	}
+	switch p {
+	case "kaggle", "linkedin", "onet":
+		return p, nil
+	case "map":
+		if len(cfg.Map) == 0 {
+			return "", errors.New("ingest: --preset map needs --map role=<column>,skills=<column>")
+		}
+		return "map", nil
+	case "auto":
+	default:
+		return "", fmt.Errorf("ingest: unknown preset %q; presets are: %s (or give --map)", cfg.Preset, strings.Join(Presets, ", "))
+	}
+	if len(cfg.Map) > 0 {
+		return "map", nil
+	}
+	first := cfg.Inputs[0]
+	if st, err := os.Stat(first); err == nil && st.IsDir() {
+		if _, err := os.Stat(filepath.Join(first, onetOccupationFile)); err == nil {
+			return "onet", nil
+		}
+		if _, err := findLinkedInFiles(first); err == nil {
+			return "linkedin", nil
+		}
+		return "", fmt.Errorf("ingest: %s is a folder but neither an O*NET database (no %q) nor a LinkedIn folder; pass files, or --preset", first, onetOccupationFile)
+	}
+	r, err := tabular.Open(first, tabular.Options{Format: cfg.Format})
+	if err != nil {
+		return "", fmt.Errorf("ingest: %w", err)
+	}
+	header := r.Header()
+	r.Close()
+	if findColumn(header, "Role") >= 0 && findColumn(header, "skills") >= 0 {
+		return "kaggle", nil
+	}
+	if findColumn(header, "job_link") >= 0 && (findColumn(header, "job_skills") >= 0 || findColumn(header, "job_title") >= 0) {
+		return "linkedin", nil
+	}
+	return "", fmt.Errorf("ingest: cannot tell the preset of %s from its columns (%s); pass --preset kaggle|linkedin|onet, or --map role=<column>,skills=<column>",
+		first, quoteList(header))
+}
+
+// source reads postings from one kind of raw source into a sink.
+type source interface {
+	files() []string
+	run(ctx context.Context, out *sink) error
+}
+
+func newSource(preset string, cfg Config) (source, error) {
+	switch preset {
+	case "kaggle":
+		m := Mapping{}
+		for k, v := range kaggleMapping {
+			m[k] = v
+		}
+		for k, v := range cfg.Map {
+			m[k] = v
+		}
+		return &tableSource{name: "kaggle", paths: cfg.Inputs, mapping: m, format: cfg.Format}, nil
+	case "map":
+		return &tableSource{name: "map", paths: cfg.Inputs, mapping: cfg.Map, format: cfg.Format}, nil
+	case "linkedin":
+		return newLinkedInSource(cfg.Inputs, cfg.Format)
+	case "onet":
+		if len(cfg.Inputs) != 1 {
+			return nil, errors.New("ingest: --preset onet takes one --input: the O*NET database folder")
+		}
+		return newONETSource(cfg.Inputs[0])
+	}
+	return nil, fmt.Errorf("ingest: unknown preset %q", preset)
+}
+
+// tableSource reads one or more tabular files through a column mapping.
+type tableSource struct {
+	name    string
+	paths   []string
+	mapping Mapping
+	format  tabular.Format
+}
+
+func (s *tableSource) files() []string { return s.paths }
+
+func (s *tableSource) run(ctx context.Context, out *sink) error {
+	for _, p := range s.paths {
+		if err := s.readFile(ctx, p, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *tableSource) readFile(ctx context.Context, path string, out *sink) error {
+	r, err := tabular.Open(path, tabular.Options{Format: s.format})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	cols, err := s.mapping.columns(path, r.Header())
+	if err != nil {
+		return err
+	}
+	base := filepath.Base(path)
+	st := out.stats(path)
+	bar := progress.Bytes(fileSize(path), "ingest "+base)
+	defer bar.Finish()
+	mapped := make([]bool, len(r.Header()))
+	for _, i := range cols {
+		if i >= 0 {
+			mapped[i] = true
+		}
+	}
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if p, ok := r.(tabular.Progresser); ok {
+				bar.Set(p.InputOffset())
+			}
+		}
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		st.Records++
+		if rec.Err != nil {
+			out.reject(st, records.Reject{
+				Stage: StageName, Source: s.name, SourceFile: base, SourceRow: rec.Row, SourceLine: rec.Line,
+				Kind: errKind(rec.Err), Reason: rec.Err.Error(), Raw: string(rec.Raw),
+			})
+			continue
+		}
+		header := r.Header()
+		get := func(f Field) string {
+			i := cols[f]
+			if i < 0 || i >= len(rec.Fields) {
+				return ""
+			}
+			return rec.Fields[i]
+		}
+		p := records.RawPosting{
+			Source: s.name, SourceFile: base, SourceRow: rec.Row, SourceLine: rec.Line,
+			PostingID: get(FieldID), Role: get(FieldRole), Title: get(FieldTitle), Skills: get(FieldSkills),
+			Description: get(FieldDescription), Responsibilities: get(FieldResponsibilities),
+		}
+		for i, v := range rec.Fields {
+			if v != "" && (i >= len(mapped) || !mapped[i]) && i < len(header) {
+				p.Extras = append(p.Extras, records.Extra{Key: header[i], Value: v})
+			}
+		}
+		if err := out.posting(st, p); err != nil {
+			return err
+		}
+	}
+	if c, ok := r.(tabular.UTF8Counter); ok {
+		st.InvalidUTF8 += c.InvalidUTF8()
+	}
+	return nil
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
+
+// sink writes postings (in a goroutine of its own, so that reading and Parquet encoding use
+// both cores) and rejects, and counts per file.
+type sink struct {
+	postings *parquetio.Writer[records.RawPosting]
+	rejects  *parquetio.Writer[records.Reject]
+	batch    []records.RawPosting
+	ch       chan []records.RawPosting
+	done     chan error
+	files    map[string]*FileStats
+	order    []string
+	closed   bool
+	rejErr   error
+}
+
+const sinkBatch = 2048
+
+func newSink(ctx context.Context, postingsPath, rejectsPath string) (*sink, error) {
+	pw, err := parquetio.Create[records.RawPosting](postingsPath)
+	if err != nil {
+		return nil, err
+	}
+	rw, err := parquetio.Create[records.Reject](rejectsPath)
+	if err != nil {
+		pw.Abort()
+		return nil, err
+	}
+	s := &sink{postings: pw, rejects: rw, ch: make(chan []records.RawPosting, 4), done: make(chan error, 1), files: map[string]*FileStats{}}
+	go func() {
+		var werr error
+		for b := range s.ch {
+			if werr == nil {
+				werr = pw.Write(b...)
+			}
+		}
+		s.done <- werr
+	}()
+	return s, nil
+}
+
+func (s *sink) stats(file string) *FileStats {
+	st, ok := s.files[file]
+	if !ok {
+		st = &FileStats{File: file}
+		s.files[file] = st
+		s.order = append(s.order, file)
+	}
+	return st
+}
+
+func (s *sink) fileStats() []FileStats {
+	out := make([]FileStats, 0, len(s.order))
+	for _, f := range s.order {
+		out = append(out, *s.files[f])
+	}
+	return out
+}
+
+func (s *sink) posting(st *FileStats, p records.RawPosting) error {
+	st.Postings++
+	s.batch = append(s.batch, p)
+	if len(s.batch) == sinkBatch {
+		s.ch <- s.batch
+		s.batch = make([]records.RawPosting, 0, sinkBatch)
+	}
+	return nil
+}
+
+func (s *sink) reject(st *FileStats, r records.Reject) {
+	st.Rejected++
+	if err := s.rejects.Write(r); err != nil && s.rejErr == nil {
+		s.rejErr = err
+	}
+}
+
+func (s *sink) finish() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if len(s.batch) > 0 {
+		s.ch <- s.batch
+		s.batch = nil
+	}
+	close(s.ch)
+	return <-s.done
+}
+
+func (s *sink) commit() error {
+	if err := s.finish(); err != nil {
+		return err
+	}
+	if s.rejErr != nil {
+		return s.rejErr
+	}
+	if err := s.rejects.Commit(); err != nil {
+		return err
+	}
+	return s.postings.Commit()
+}
+
+func (s *sink) abort() {
+	s.finish()
+	s.postings.Abort()
+	s.rejects.Abort()
+}
+
+// errKind returns the category of a record-level read error, for counting rejects by reason.
+func errKind(err error) string {
+	var re *tabular.RecordError
+	if errors.As(err, &re) && re.Kind != nil {
+		return re.Kind.Error()
+	}
+	return "unreadable record"
+}

@@ -1,0 +1,4 @@
+// Package records defines the rows of the Parquet files that stages hand to each other: the file
+// contracts of DESIGN.md as Go structs. A stage writes and reads these files only through the
+// types here, so a schema change is made in one place.
+package records

@@ -1,0 +1,528 @@
+package tabular
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// span locates one field inside a record's raw bytes. A fast span covers the
+// field's content (inside the quotes if it is quoted). A slow span starts at
+// the opening quote and covers the whole field as it stands, to be decoded by
+// decodeQuoted (it has "" escapes, or text after its closing quote).
+type span struct {
+	start, end int
+	slow       bool
+}
+
+// Byte classes for scanning unquoted fields.
+const (
+	clsDelim = 1
+	clsLine  = 2
+	clsQuote = 3
+)
+
+// Results of parse.
+const (
+	resOK           = iota // a complete record
+	resMore                // the window ends inside the record
+	resUnterminated        // the input ends inside a quoted field
+)
+
+// csvReader reads RFC 4180 CSV with real-world leniency. See Reader.
+type csvReader struct {
+	in      *input
+	counter *countingReader
+	closer  func() error
+	name    string
+	delim   byte
+	cls     [256]uint8
+	maxRec  int
+
+	header      []string
+	nfields     int
+	headerLine  int64 // line where the header starts
+	headerLines int64 // physical lines the header spans
+
+	row     int64
+	rec     Record
+	fields  []string
+	spans   []span
+	scratch []byte
+	invalid int64
+	err     error // sticky fatal error
+
+	// Set by parse.
+	anomaly   bool // text after a closing quote (kept leniently)
+	bareQuote int  // 1-based index of the first unquoted field holding a quote, 0 if none
+	quoteOpen int  // offset of the opening quote when parse ends inside a quoted field
+}
+
+func newCSV(in *input, counter *countingReader, closer func() error, name string, delim byte, maxRec int) (*csvReader, error) {
+	c := &csvReader{in: in, counter: counter, closer: closer, name: name, delim: delim, maxRec: maxRec}
+	c.cls[delim] = clsDelim
+	c.cls['\n'] = clsLine
+	c.cls['"'] = clsQuote
+	rec, err := c.read(true)
+	if err == io.EOF {
+		return nil, fmt.Errorf("read %s: empty file: a header row is required", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rec.Err != nil {
+		return nil, fmt.Errorf("read %s header: %w", name, rec.Err)
+	}
+	c.header = append([]string(nil), rec.Fields...)
+	if err := checkHeader(name, c.header); err != nil {
+		return nil, err
+	}
+	c.nfields = len(c.header)
+	return c, nil
+}
+
+// Header returns the column names from the first row.
+func (c *csvReader) Header() []string { return c.header }
+
+// Format returns FormatCSV.
+func (c *csvReader) Format() Format { return FormatCSV }
+
+// Delimiter returns the field delimiter.
+func (c *csvReader) Delimiter() rune { return rune(c.delim) }
+
+// InvalidUTF8 returns how many fields (header names included) had invalid
+// UTF-8 replaced by U+FFFD so far.
+func (c *csvReader) InvalidUTF8() int64 { return c.invalid }
+
+// InputOffset returns how many bytes have been read from the underlying
+// reader (compressed bytes for gzip input).
+func (c *csvReader) InputOffset() int64 { return c.counter.n }
+
+// Close releases the decompressor and the file opened by Open.
+func (c *csvReader) Close() error {
+	if c.closer == nil {
+		return nil
+	}
+	err := c.closer()
+	c.closer = nil
+	return err
+}
+
+// Next returns the next record; see Reader.
+func (c *csvReader) Next() (*Record, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
+	rec, err := c.read(false)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	return rec, err
+}
+
+// read returns the next record, skipping empty lines. For the header it
+// neither numbers the record nor checks its field count.
+func (c *csvReader) read(header bool) (*Record, error) {
+	in := c.in
+	for {
+		data := in.window()
+		if len(data) == 0 {
+			if in.err != nil {
+				return nil, in.fatal()
+			}
+			if in.eof {
+				return nil, io.EOF
+			}
+			in.more()
+			continue
+		}
+		switch data[0] {
+		case '\n':
+			in.pos++
+			in.line++
+			continue
+		case '\r':
+			if len(data) == 1 {
+				if !in.done() {
+					in.more()
+					continue
+				}
+				if in.err != nil {
+					return nil, in.fatal()
+				}
+				in.pos++ // a lone "\r" at the end is an empty line
+				in.line++
+				continue
+			}
+			if data[1] == '\n' {
+				in.pos += 2
+				in.line++
+				continue
+			}
+		}
+
+		res, rawEnd, next := c.parse(data, in.eof)
+		switch res {
+		case resMore:
+			if len(data) > c.maxRec+1 {
+				return c.oversize(header)
+			}
+			if in.done() {
+				return nil, in.fatal()
+			}
+			in.more()
+			continue
+		case resUnterminated:
+			qline := in.line + int64(bytes.Count(data[:c.quoteOpen], []byte{'\n'}))
+			return c.firstLine(header, ErrQuote, fmt.Sprintf("unterminated quoted field starting at line %d", qline))
+		}
+		if rawEnd > c.maxRec {
+			return c.oversize(header)
+		}
+		raw := data[:rawEnd]
+		embedded := int64(bytes.Count(raw, []byte{'\n'}))
+		if !header && embedded > 0 && c.anomaly && len(c.spans) != c.nfields {
+			// A stray quote made this record swallow the lines after it:
+			// report only its first line and resync at the next one.
+			return c.firstLine(header, ErrQuote, fmt.Sprintf(
+				"bad quoting: a quoted field does not end at a delimiter or line end, and the record would span %d lines with %d fields instead of %d",
+				embedded+1, len(c.spans), c.nfields))
+		}
+		rec := c.start(header, in.line, raw)
+		in.pos += next
+		in.line += embedded + 1
+		if header {
+			c.headerLine, c.headerLines = rec.Line, embedded+1
+		}
+		if bytes.IndexByte(raw, 0) >= 0 {
+			rec.Err = c.recordError(rec, ErrBinary, "record contains a NUL byte (binary content)")
+			return rec, nil
+		}
+		if !header && len(c.spans) != c.nfields {
+			msg := fmt.Sprintf("wrong number of fields: expected %d, found %d", c.nfields, len(c.spans))
+			if c.bareQuote > 0 {
+				msg += fmt.Sprintf(" (field %d has a quote inside an unquoted field)", c.bareQuote)
+			}
+			if c.anomaly {
+				msg += " (text follows a closing quote)"
+			}
+			rec.Err = c.recordError(rec, ErrFieldCount, msg)
+			return rec, nil
+		}
+		rec.Fields = c.buildFields(raw)
+		return rec, nil
+	}
+}
+
+// start numbers and resets the reused Record.
+func (c *csvReader) start(header bool, line int64, raw []byte) *Record {
+	if !header {
+		c.row++
+	}
+	c.rec = Record{Row: c.row, Line: line, Raw: raw}
+	return &c.rec
+}
+
+func (c *csvReader) recordError(rec *Record, kind error, msg string) error {
+	return &RecordError{File: c.name, Line: rec.Line, Row: rec.Row, Kind: kind, Msg: msg}
+}
+
+// firstLine reports the first physical line of the window as an error
+// record and consumes it, so that parsing resumes at the next line.
+func (c *csvReader) firstLine(header bool, kind error, msg string) (*Record, error) {
+	in := c.in
+	data := in.window()
+	next := len(data)
+	line := data
+	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
+		line, next = data[:nl], nl+1
+	}
+	line = trimCR(line)
+	if len(line) > c.maxRec {
+		return c.oversize(header)
+	}
+	rec := c.start(header, in.line, line)
+	in.pos += next
+	in.line++
+	rec.Err = c.recordError(rec, kind, msg)
+	return rec, nil
+}
+
+// oversize handles a record longer than maxRec. If its first line alone is
+// too long, that line is skipped (ErrTooLong, Raw truncated to maxRec
+// bytes); otherwise a quoted field spans lines beyond the limit, and the
+// first line is reported (ErrQuote) so that parsing resumes at the next.
+func (c *csvReader) oversize(header bool) (*Record, error) {
+	in := c.in
+	data := in.window()
+	nl := bytes.IndexByte(data, '\n')
+	if nl >= 0 && len(trimCR(data[:nl])) <= c.maxRec {
+		return c.firstLine(header, ErrQuote, fmt.Sprintf(
+			"unterminated quoted field starting at line %d (not closed within %d bytes)", in.line, c.maxRec))
+	}
+	raw, no, res := in.nextLine(c.maxRec, &c.scratch)
+	if res == lineFatal {
+		return nil, in.fatal()
+	}
+	rec := c.start(header, no, raw)
+	rec.Err = c.recordError(rec, ErrTooLong, fmt.Sprintf("line longer than %d bytes (MaxRecordBytes)", c.maxRec))
+	return rec, nil
+}
+
+// buildFields turns the spans found by parse into strings: one string for
+// the record, fast fields being substrings of it.
+func (c *csvReader) buildFields(raw []byte) []string {
+	valid := utf8.Valid(raw)
+	s := string(raw)
+	f := c.fields[:0]
+	for _, sp := range c.spans {
+		var v string
+		if sp.slow {
+			c.scratch = decodeQuoted(c.scratch[:0], raw[sp.start:sp.end])
+			v = string(c.scratch)
+		} else {
+			v = s[sp.start:sp.end]
+		}
+		if !valid && !utf8.ValidString(v) {
+			v = strings.ToValidUTF8(v, "\uFFFD")
+			c.invalid++
+		}
+		f = append(f, v)
+	}
+	c.fields = f
+	return f
+}
+
+// decodeQuoted appends to dst the value of a field that starts with a quote:
+// the quoted part with "" unescaped, then any text after the closing quote
+// as it stands.
+func decodeQuoted(dst, raw []byte) []byte {
+	i := 1
+	for {
+		k := bytes.IndexByte(raw[i:], '"')
+		if k < 0 {
+			return append(dst, raw[i:]...)
+		}
+		dst = append(dst, raw[i:i+k]...)
+		i += k + 1
+		if i < len(raw) && raw[i] == '"' {
+			dst = append(dst, '"')
+			i++
+			continue
+		}
+		return append(dst, raw[i:]...)
+	}
+}
+
+// scanUnquoted scans an unquoted field from data[j:]. It returns where the
+// field ends and what ends it (clsDelim, clsLine, or 0 at the end of data),
+// and whether it holds a quote.
+func (c *csvReader) scanUnquoted(data []byte, j int) (end int, stop uint8, quote bool) {
+	cls := &c.cls
+	for ; j < len(data); j++ {
+		if t := cls[data[j]]; t != 0 {
+			if t == clsQuote {
+				quote = true
+				continue
+			}
+			return j, t, quote
+		}
+	}
+	return len(data), 0, quote
+}
+
+// parse finds the fields of the record at the start of data, filling
+// c.spans. On resOK the record's raw bytes are data[:rawEnd] (without its
+// line terminator) and the next record starts at data[next:]. atEOF says
+// that data holds everything left in the input.
+func (c *csvReader) parse(data []byte, atEOF bool) (res, rawEnd, next int) {
+	c.spans = c.spans[:0]
+	c.anomaly = false
+	c.bareQuote = 0
+	delim := c.delim
+	n := len(data)
+	i := 0
+	for {
+		if i < n && data[i] == '"' {
+			j := i + 1
+			slow := false
+			for {
+				k := bytes.IndexByte(data[j:], '"')
+				if k < 0 {
+					c.quoteOpen = i
+					if atEOF {
+						return resUnterminated, 0, 0
+					}
+					return resMore, 0, 0
+				}
+				j += k + 1
+				if j < n && data[j] == '"' {
+					slow = true
+					j++
+					continue
+				}
+				break
+			}
+			// data[j-1] is the closing quote.
+			fs := span{i + 1, j - 1, false}
+			if slow {
+				fs = span{i, j, true}
+			}
+			if j == n {
+				if !atEOF {
+					c.quoteOpen = i
+					return resMore, 0, 0
+				}
+				c.spans = append(c.spans, fs)
+				return resOK, n, n
+			}
+			switch b := data[j]; {
+			case b == delim:
+				c.spans = append(c.spans, fs)
+				i = j + 1
+				continue
+			case b == '\n':
+				c.spans = append(c.spans, fs)
+				return resOK, j, j + 1
+			case b == '\r':
+				if j+1 < n {
+					if data[j+1] == '\n' {
+						c.spans = append(c.spans, fs)
+						return resOK, j, j + 2
+					}
+				} else if !atEOF {
+					c.quoteOpen = -1
+					return resMore, 0, 0
+				} else {
+					c.spans = append(c.spans, fs)
+					return resOK, j, n
+				}
+			}
+			// Text after the closing quote: keep it, as Python's csv does.
+			c.anomaly = true
+			e, stop, _ := c.scanUnquoted(data, j)
+			switch stop {
+			case clsDelim:
+				c.spans = append(c.spans, span{i, e, true})
+				i = e + 1
+				continue
+			case clsLine:
+				fe := e
+				if fe > j && data[fe-1] == '\r' {
+					fe--
+				}
+				c.spans = append(c.spans, span{i, fe, true})
+				return resOK, fe, e + 1
+			}
+			if !atEOF {
+				c.quoteOpen = -1
+				return resMore, 0, 0
+			}
+			fe := n
+			if fe > j && data[fe-1] == '\r' {
+				fe--
+			}
+			c.spans = append(c.spans, span{i, fe, true})
+			return resOK, fe, n
+		}
+
+		e, stop, quote := c.scanUnquoted(data, i)
+		if quote && c.bareQuote == 0 {
+			c.bareQuote = len(c.spans) + 1
+		}
+		switch stop {
+		case clsDelim:
+			c.spans = append(c.spans, span{i, e, false})
+			i = e + 1
+			continue
+		case clsLine:
+			fe := e
+			if fe > i && data[fe-1] == '\r' {
+				fe--
+			}
+			c.spans = append(c.spans, span{i, fe, false})
+			return resOK, fe, e + 1
+		}
+		if !atEOF {
+			c.quoteOpen = -1
+			return resMore, 0, 0
+		}
+		fe := n
+		if fe > i && data[fe-1] == '\r' {
+			fe--
+		}
+		c.spans = append(c.spans, span{i, fe, false})
+		return resOK, fe, n
+	}
+}
+
+// delimiterCandidates are the delimiters detectDelimiter chooses among, in
+// order of preference on ties.
+var delimiterCandidates = []byte{',', '\t', ';', '|'}
+
+// detectDelimiter chooses the delimiter that splits the lines of sample
+// (outside quotes) into the same number of fields, more than one; failing
+// that, the one for which most lines match the header's field count. If
+// complete is false, the last line of sample may be cut and is ignored.
+func detectDelimiter(sample []byte, complete bool) byte {
+	best := byte(',')
+	bestConsistent, bestMatch, bestFields := false, -1, 1
+	for _, d := range delimiterCandidates {
+		counts := fieldCounts(sample, d, complete)
+		if len(counts) == 0 || counts[0] < 2 {
+			continue
+		}
+		match := 0
+		for _, n := range counts {
+			if n == counts[0] {
+				match++
+			}
+		}
+		consistent := match == len(counts)
+		better := false
+		switch {
+		case consistent != bestConsistent:
+			better = consistent
+		case match != bestMatch:
+			better = match > bestMatch
+		default:
+			better = counts[0] > bestFields
+		}
+		if better {
+			best, bestConsistent, bestMatch, bestFields = d, consistent, match, counts[0]
+		}
+	}
+	return best
+}
+
+// fieldCounts returns the number of fields of each non-empty line of sample
+// when split on d outside double quotes.
+func fieldCounts(sample []byte, d byte, complete bool) []int {
+	var counts []int
+	inQuote := false
+	n, empty := 1, true
+	for _, b := range sample {
+		switch {
+		case b == '"':
+			inQuote = !inQuote
+			empty = false
+		case inQuote:
+		case b == d:
+			n++
+			empty = false
+		case b == '\n':
+			if !empty {
+				counts = append(counts, n)
+			}
+			n, empty = 1, true
+		case b != '\r':
+			empty = false
+		}
+	}
+	if complete && !empty {
+		counts = append(counts, n)
+	}
+	return counts
+}

@@ -1,0 +1,204 @@
+package tabular
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Format is the format of a tabular file.
+type Format int
+
+// The formats a Reader understands. FormatAuto asks Open and NewReader to
+// decide from the file name and content.
+const (
+	FormatAuto Format = iota
+	FormatCSV
+	FormatTSV
+	FormatJSONL
+	FormatParquet
+)
+
+var formatNames = [...]string{
+	FormatAuto:    "auto",
+	FormatCSV:     "csv",
+	FormatTSV:     "tsv",
+	FormatJSONL:   "jsonl",
+	FormatParquet: "parquet",
+}
+
+// ParseFormat returns the Format named by s: "auto", "csv", "tsv", "jsonl"
+// (or "ndjson") or "parquet", in any case.
+func ParseFormat(s string) (Format, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	if t == "ndjson" {
+		return FormatJSONL, nil
+	}
+	for f, name := range formatNames {
+		if t == name {
+			return Format(f), nil
+		}
+	}
+	return FormatAuto, fmt.Errorf("unknown format %q; formats are: %s", s, strings.Join(formatNames[:], ", "))
+}
+
+// String returns the name of f as ParseFormat accepts it.
+func (f Format) String() string {
+	if f >= 0 && int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// DefaultMaxRecordBytes is the record size limit used when
+// Options.MaxRecordBytes is zero.
+const DefaultMaxRecordBytes = 16 << 20
+
+// Options configures Open and NewReader. The zero value detects everything.
+type Options struct {
+	// Format is the file's format. FormatAuto decides by extension (.csv,
+	// .tsv, .txt (TSV when its first line has a tab, else CSV), .jsonl,
+	// .ndjson, .parquet, after stripping .gz), then by content: Parquet's
+	// magic bytes, a leading '{' for JSON Lines, CSV otherwise.
+	Format Format
+	// Delimiter is the CSV field delimiter. Zero detects it: among ',', '\t',
+	// ';' and '|', the one that gives the same field count, greater than one,
+	// on every line of the first 64 KiB (outside quotes); ',' if none does.
+	// It must be an ASCII character other than '"', '\r' and '\n'.
+	Delimiter rune
+	// MaxRecordBytes bounds the size of one record (or quoted field) in bytes;
+	// 0 means DefaultMaxRecordBytes. A longer record is a record-level error
+	// (ErrTooLong, or ErrQuote for a quoted field that does not close), and
+	// memory stays bounded.
+	MaxRecordBytes int
+
+	// bufSize is the size of the read buffer (tests use tiny buffers to
+	// exercise records that straddle reads); 0 means 1 MiB.
+	bufSize int
+}
+
+// Record is one data record, as returned by Reader.Next. The Record, its
+// Fields slice and its Raw bytes belong to the Reader and are overwritten by
+// the next call to Next: callers copy what they keep. The strings in Fields
+// are immutable and may be kept, but the fields of one CSV or TSV record
+// share one backing string, so keeping one short field keeps the whole
+// record's text alive (use strings.Clone for long-lived small fields).
+type Record struct {
+	// Row is the 1-based number of the record among the data records (the
+	// header is not counted; error records are counted).
+	Row int64
+	// Line is the 1-based line of the file where the record starts (0 for
+	// Parquet).
+	Line int64
+	// Fields holds the record's values aligned with Header(). It is nil when
+	// Err is set. For JSON Lines it has the length Header() had when the
+	// record was read (the header only grows).
+	Fields []string
+	// Raw is the record's bytes as they stand in the file, without its final
+	// line terminator ("\n" or "\r\n"), for reject files (CSV, TSV, JSON
+	// Lines; nil for Parquet). For an ErrTooLong record it holds only the
+	// first MaxRecordBytes bytes.
+	Raw []byte
+	// Err is non-nil when the record could not be read (a *RecordError). The
+	// reader has recovered, and the next call to Next reads the next record.
+	Err error
+}
+
+// Reader streams the records of a tabular file.
+type Reader interface {
+	// Header returns the column names. For JSON Lines it is the keys of the
+	// first object in their order, growing as later objects bring new keys.
+	// The returned slice must not be modified.
+	Header() []string
+	// Next returns the next record, or io.EOF at the end. Any other error is
+	// fatal (I/O, a truncated gzip stream), and Next keeps returning it.
+	Next() (*Record, error)
+	// Format returns the format being read (never FormatAuto).
+	Format() Format
+	// Delimiter returns the field delimiter of a CSV or TSV file, 0 for
+	// other formats.
+	Delimiter() rune
+	// Close releases the file and decompressor. It does not close the
+	// io.Reader given to NewReader.
+	Close() error
+}
+
+// UTF8Counter is implemented by every Reader this package returns.
+// InvalidUTF8 returns how many fields (or header names) read so far
+// contained invalid UTF-8, which was replaced with U+FFFD.
+type UTF8Counter interface {
+	InvalidUTF8() int64
+}
+
+// Progresser is implemented by every Reader this package returns.
+// InputOffset returns how many bytes have been read from the underlying file
+// or io.Reader so far (compressed bytes for gzip input), for progress bars.
+type Progresser interface {
+	InputOffset() int64
+}
+
+// Sentinel errors wrapped by RecordError.Kind, for classifying rejects with
+// errors.Is.
+var (
+	// ErrFieldCount: a record has more or fewer fields than the header.
+	ErrFieldCount = errors.New("wrong number of fields")
+	// ErrQuote: a quoted field does not close (before the end of the file or
+	// within MaxRecordBytes), or bad quoting broke the record structure.
+	ErrQuote = errors.New("bad quoting")
+	// ErrTooLong: a line is longer than MaxRecordBytes.
+	ErrTooLong = errors.New("record too long")
+	// ErrBinary: a record contains a NUL byte.
+	ErrBinary = errors.New("binary content")
+	// ErrJSON: a JSON Lines line is not a valid JSON object.
+	ErrJSON = errors.New("invalid JSON")
+)
+
+// RecordError describes a record-level problem. It is the type of Record.Err.
+type RecordError struct {
+	File string // the file name given to Open or NewReader
+	Line int64  // the line where the record starts (0 for Parquet)
+	Row  int64  // the record's Row
+	Kind error  // one of ErrFieldCount, ErrQuote, ErrTooLong, ErrBinary, ErrJSON
+	Msg  string // what was expected and what was found
+}
+
+// Error returns "file line N: message" (or "file row N: message" without a
+// line number).
+func (e *RecordError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s line %d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s row %d: %s", e.File, e.Row, e.Msg)
+}
+
+// Unwrap returns e.Kind.
+func (e *RecordError) Unwrap() error { return e.Kind }
+
+// checkHeader returns an error naming every duplicated column name and its
+// 1-based positions.
+func checkHeader(name string, header []string) error {
+	if len(header) == 0 {
+		return fmt.Errorf("read %s: header has no columns", name)
+	}
+	pos := make(map[string][]int, len(header))
+	var dups []string
+	for i, h := range header {
+		if p, ok := pos[h]; ok && len(p) == 1 {
+			dups = append(dups, h)
+		}
+		pos[h] = append(pos[h], i+1)
+	}
+	if len(dups) == 0 {
+		return nil
+	}
+	parts := make([]string, len(dups))
+	for i, d := range dups {
+		p := pos[d]
+		ps := make([]string, len(p))
+		for j, n := range p {
+			ps[j] = fmt.Sprint(n)
+		}
+		parts[i] = fmt.Sprintf("%q at columns %s", d, strings.Join(ps, ", "))
+	}
+	return fmt.Errorf("read %s: duplicate column names in header: %s; rename the columns so each name is unique", name, strings.Join(parts, "; "))
+}
