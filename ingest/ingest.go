@@ -290,9 +290,11 @@ func (s *tableSource) readFile(ctx context.Context, path string, out *sink) erro
 	bar := progress.Bytes(fileSize(path), "ingest "+base)
 	defer bar.Finish()
 	mapped := make([]bool, len(r.Header()))
+	nExtra := len(mapped)
 	for _, i := range cols {
 		if i >= 0 {
 			mapped[i] = true
+			nExtra--
 		}
 	}
 	for n := 0; ; n++ {
@@ -332,6 +334,7 @@ func (s *tableSource) readFile(ctx context.Context, path string, out *sink) erro
 			PostingID: get(FieldID), Role: get(FieldRole), Title: get(FieldTitle), Skills: get(FieldSkills),
 			Description: get(FieldDescription), Responsibilities: get(FieldResponsibilities),
 		}
+		p.Extras = make([]records.Extra, 0, nExtra)
 		for i, v := range rec.Fields {
 			if v != "" && (i >= len(mapped) || !mapped[i]) && i < len(header) {
 				p.Extras = append(p.Extras, records.Extra{Key: header[i], Value: v})

@@ -7,11 +7,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // TempPrefix starts the name of every temporary file this package creates, so that a crash's
 // leftovers can be recognised and removed by CleanStale.
 const TempPrefix = ".skillx-tmp-"
+
+// umask is the process's file mode creation mask, read once at start.
+var umask = func() os.FileMode {
+	m := syscall.Umask(0)
+	syscall.Umask(m)
+	return os.FileMode(m)
+}()
 
 // File is a file being written atomically. Write to it, then call Commit to put it in place;
 // call Abort (safe after Commit, and meant for a defer) to discard it.
@@ -31,6 +39,12 @@ func Create(path string) (*File, error) {
 	}
 	tmp, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
 	if err != nil {
+		return nil, fmt.Errorf("create temporary file for %s: %w", path, err)
+	}
+	// CreateTemp makes the file private; outputs are ordinary files (0644 less the umask).
+	if err := tmp.Chmod(0o644 &^ umask); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
 		return nil, fmt.Errorf("create temporary file for %s: %w", path, err)
 	}
 	return &File{path: path, tmp: tmp, buf: bufio.NewWriterSize(tmp, 1<<20)}, nil

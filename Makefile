@@ -1,0 +1,79 @@
+# Skill(X) — every target calls what it needs, so `make run` and `make test` work on a fresh clone.
+# Variables: WORKDIR (where data/, models/, reports/ live), PRESET and INPUT (the ingest source),
+# ROWS and SRC (bench-data), BENCH (benchmark regexp), COUNT (benchmark repetitions).
+
+SHELL       := /bin/bash
+GO          ?= go
+BIN         := bin/skillx
+VERSION     := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -X main.version=$(VERSION)
+WORKDIR     ?= .
+PRESET      ?= kaggle
+INPUT       ?= data/sample/job_postings.csv
+ROWS        ?= 1600000
+SRC         ?= data/sample/job_postings.csv
+BENCH_DIR   ?= bench/out
+BENCH       ?= .
+COUNT       ?= 5
+ORT_STAMP   := .cache/ort-path
+SHARED      ?= ../shared
+
+.PHONY: all setup build run ingest clean-stage test test-short bench bench-data bench-ingest \
+        doctor models fmt vet clean help
+
+all: build
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+setup: ## fetch Go modules and the ONNX Runtime library (npm onnxruntime-node@1.24.1, sha256-checked)
+	$(GO) mod download
+	@mkdir -p $(dir $(ORT_STAMP))
+	scripts/setup-ort.sh > $(ORT_STAMP).tmp && mv $(ORT_STAMP).tmp $(ORT_STAMP)
+
+build: ## build bin/skillx
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/skillx
+
+ORT_ENV = SKILLX_ORT_LIB="$$(cat $(ORT_STAMP))"
+
+run: setup build ## run every stage on the sample data (WORKDIR, PRESET, INPUT to change)
+	$(ORT_ENV) $(BIN) run --workdir $(WORKDIR) --preset $(PRESET) --input $(INPUT)
+
+ingest: build ## ingest INPUT with PRESET into WORKDIR/data/raw
+	$(BIN) ingest --workdir $(WORKDIR) --preset $(PRESET) --input $(INPUT)
+
+clean-stage: build ## clean WORKDIR/data/raw into WORKDIR/data/clean
+	$(BIN) clean --workdir $(WORKDIR)
+
+doctor: setup build ## check the ONNX Runtime library, model files, API key and disk
+	$(ORT_ENV) $(BIN) doctor --workdir $(WORKDIR)
+
+test: setup ## run all tests (vet included)
+	$(GO) vet ./...
+	$(ORT_ENV) $(GO) test -count=1 ./...
+
+test-short: setup ## run the fast tests only
+	$(ORT_ENV) $(GO) test -short -count=1 ./...
+
+bench: setup ## run the Go benchmarks (BENCH regexp, COUNT repetitions); medians with benchstat
+	@mkdir -p $(BENCH_DIR)
+	$(ORT_ENV) $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./... | tee $(BENCH_DIR)/bench.txt
+
+bench-data: build ## generate a Kaggle-shaped CSV of ROWS rows from SRC into bench/out
+	@mkdir -p $(BENCH_DIR)
+	$(BIN) bench-data --rows $(ROWS) --source $(SRC) --output $(BENCH_DIR)/kaggle-$(ROWS).csv
+
+bench-ingest: bench-data ## time ingest+clean of the ROWS-row file (wall time and peak memory)
+	scripts/bench-ingest.sh $(BIN) $(BENCH_DIR)/kaggle-$(ROWS).csv $(BENCH_DIR)/work-$(ROWS)
+
+models: ## download the real all-MiniLM-L6-v2 (needs network; else use the hashing encoder)
+	scripts/fetch-minilm.sh models/all-MiniLM-L6-v2
+
+fmt: ## gofmt the tree
+	gofmt -w $$(git ls-files '*.go')
+
+vet:
+	$(GO) vet ./...
+
+clean: ## remove built binaries and generated outputs under WORKDIR (not data/sample)
+	rm -rf bin $(WORKDIR)/data/raw $(WORKDIR)/data/clean $(WORKDIR)/data/features $(WORKDIR)/reports
