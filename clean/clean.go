@@ -176,6 +176,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		roleOrder []*roleAgg
 		splits    = newSplitCache(1 << 16)
 		texts     = newTextCache(1 << 16)
+		roleNames = newRoleCache(1 << 16)
 		allTexts  = map[[2]uint64]bool{}
 		allPhrase = map[string]bool{}
 	)
@@ -189,7 +190,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		for i := range rows {
 			r := &rows[i]
 			res.RawPostings++
-			roleKey := RoleKey(r.Role)
+			display, roleKey := roleNames.get(r.Role)
 			skillsText := texts.get(r.Skills)
 			reject := func(field, kind, reason string) error {
 				res.Rejected++
@@ -223,7 +224,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				res.Duplicates++
 				agg := roles[roleKey]
 				agg.postings++
-				agg.displays[NormalizeRole(r.Role)]++
+				agg.displays[display]++
 				for _, p := range postings[j].Skills {
 					agg.phrases[p]++
 				}
@@ -240,7 +241,6 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				roles[roleKey] = agg
 				roleOrder = append(roleOrder, agg)
 			}
-			display := NormalizeRole(r.Role)
 			agg.displays[display]++
 			agg.postings++
 			agg.distinct++
@@ -459,4 +459,25 @@ func (c *textCache) get(s string) string {
 	}
 	c.m[s] = t
 	return t
+}
+
+// roleCache remembers the display form and key of recent role names.
+type roleCache struct {
+	m   map[string][2]string
+	max int
+}
+
+func newRoleCache(max int) *roleCache { return &roleCache{m: map[string][2]string{}, max: max} }
+
+func (c *roleCache) get(role string) (display, key string) {
+	if v, ok := c.m[role]; ok {
+		return v[0], v[1]
+	}
+	display = NormalizeRole(role)
+	key = RoleKey(display)
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[role] = [2]string{display, key}
+	return display, key
 }

@@ -290,13 +290,12 @@ func (s *tableSource) readFile(ctx context.Context, path string, out *sink) erro
 	bar := progress.Bytes(fileSize(path), "ingest "+base)
 	defer bar.Finish()
 	mapped := make([]bool, len(r.Header()))
-	nExtra := len(mapped)
 	for _, i := range cols {
 		if i >= 0 {
 			mapped[i] = true
-			nExtra--
 		}
 	}
+	var extras []byte
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -334,11 +333,14 @@ func (s *tableSource) readFile(ctx context.Context, path string, out *sink) erro
 			PostingID: get(FieldID), Role: get(FieldRole), Title: get(FieldTitle), Skills: get(FieldSkills),
 			Description: get(FieldDescription), Responsibilities: get(FieldResponsibilities),
 		}
-		p.Extras = make([]records.Extra, 0, nExtra)
+		extras = extras[:0]
 		for i, v := range rec.Fields {
 			if v != "" && (i >= len(mapped) || !mapped[i]) && i < len(header) {
-				p.Extras = append(p.Extras, records.Extra{Key: header[i], Value: v})
+				extras = records.AppendExtraJSON(extras, header[i], v)
 			}
+		}
+		if len(extras) > 0 {
+			p.Extras = string(append(extras, '}'))
 		}
 		if err := out.posting(st, p); err != nil {
 			return err

@@ -241,12 +241,12 @@ func (s *linkedInSource) readSkills(ctx context.Context, out *sink, titles map[s
 		if t, ok := titles[key]; ok && !t.matched && t.title != "" {
 			t.matched = true
 			p.Role, p.Title = t.title, t.title
-			p.Extras = append(append(p.Extras, t.extras...), records.Extra{Key: "title_from", Value: "job_postings"})
+			p.Extras = records.EncodeExtras(append(t.extras[:len(t.extras):len(t.extras)], records.Extra{Key: "title_from", Value: "job_postings"}))
 		} else {
 			p.Title = TitleFromJobLink(key)
 			p.Role = p.Title
 			if p.Title != "" {
-				p.Extras = append(p.Extras, records.Extra{Key: "title_from", Value: "job_link"})
+				p.Extras = records.EncodeExtras([]records.Extra{{Key: "title_from", Value: "job_link"}})
 			}
 		}
 		if err := out.posting(st, p); err != nil {

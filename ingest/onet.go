@@ -82,7 +82,7 @@ func (s *onetSource) run(ctx context.Context, out *sink) error {
 			PostingID: o.code, Role: o.title, Title: o.title, Description: o.desc,
 			Skills:           strings.Join(skills[o.code], "; "),
 			Responsibilities: strings.Join(tasks[o.code], " "),
-			Extras:           []records.Extra{{Key: "onet_soc_code", Value: o.code}},
+			Extras:           records.EncodeExtras([]records.Extra{{Key: "onet_soc_code", Value: o.code}}),
 		}
 		if err := out.posting(ost, p); err != nil {
 			return err
