@@ -88,7 +88,7 @@ var smallWords = map[string]bool{
 
 // NormalizeRole returns the display form of a role name: NormalizeText,
 // then one consistent case, word by word (a word is a run between spaces;
-// its parts between '/', '-', '(' and ')' are cased separately):
+// its parts between '/', '-', '&', '(' and ')' are cased separately):
 //
 //   - a word with both upper- and lower-case letters ("iOS", "McDonald",
 //     "E-commerce", "NoSQL") is kept as it is;
@@ -101,6 +101,8 @@ var smallWords = map[string]bool{
 //     letters are title-cased ("RESTAURANT" -> "Restaurant") and parts of
 //     at most three letters are kept ("QA", "R&D"), except when the whole
 //     name is in capitals: then they are title-cased too ("SOUS CHEF").
+//     A name that capitalising leaves with no lower-case letter is then
+//     treated as all-caps, so that NormalizeRole is idempotent.
 //
 // NormalizeRole is idempotent.
 func NormalizeRole(s string) string {
@@ -108,8 +110,24 @@ func NormalizeRole(s string) string {
 	if s == "" {
 		return s
 	}
-	hasUpper, hasLower := letterCases(s)
-	allCaps := hasUpper && !hasLower
+	out := caseRole(s, isAllCaps(s))
+	if isAllCaps(out) && !isAllCaps(s) {
+		// Capitalising made the name all-caps ("a/b qa" -> "A/B QA"): case
+		// it as an all-caps name, as the next call would.
+		out = caseRole(out, true)
+	}
+	return out
+}
+
+// isAllCaps reports whether s has upper-case letters and no lower-case
+// ones.
+func isAllCaps(s string) bool {
+	upper, lower := letterCases(s)
+	return upper && !lower
+}
+
+// caseRole cases each word of the normalised role name s.
+func caseRole(s string, allCaps bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i, w := range strings.Split(s, " ") {
@@ -164,7 +182,7 @@ func caseWord(b *strings.Builder, w string, first, allCaps bool) {
 
 // isWordJoiner reports whether c joins the parts of a role word.
 func isWordJoiner(c byte) bool {
-	return c == '/' || c == '-' || c == '(' || c == ')'
+	return c == '/' || c == '-' || c == '(' || c == ')' || c == '&'
 }
 
 // casePart writes one part of a word whose letters are all upper-case

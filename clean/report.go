@@ -11,7 +11,7 @@ import (
 
 // SplitterVersion changes whenever SplitSkills, NormalizeRole or NormalizeText change what they
 // return, so that a new version reruns the stage on unchanged inputs.
-const SplitterVersion = "1"
+const SplitterVersion = "2"
 
 // writeSummary writes reports/clean/summary.json and summary.md.
 func writeSummary(paths Paths, res *Result) error {

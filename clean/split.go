@@ -18,26 +18,36 @@ import (
 // Then a segment written in the Kaggle run-on style, where phrases in
 // sentence case follow each other with nothing but a space between them
 // ("Content creation and scheduling Social media analytics Community
-// engagement"), is cut where a new phrase starts. A segment is taken to be
-// in that style when it has at least two clear phrase starts: a
-// capitalised word that follows a lower-case word or a closing parenthesis,
-// or ends a run of capitalised words, and is itself followed by a
-// lower-case word. A segment with fewer is also cut when another segment of
-// the same text is in that style ("HTML, CSS, JavaScript Frontend
-// frameworks (e.g., React, Angular) User experience (UX)"). Other text,
-// such as LinkedIn's or O*NET's lists ("Building Custodial Services"), is
-// cut at its separators only.
+// engagement"), is cut where a new phrase starts (rules below). A segment
+// is taken to be in that style when it has two strong phrase starts (a
+// word that starts a phrase and is followed by a lower-case word that is
+// not a linking word, as in "skills Communication skills"), or one after
+// a parenthesised group, or, when the segment is the whole text, one such
+// start after a lower-case word, a group or a common noun plus a second
+// start. In a text with a run-on segment, the other segments are cut too
+// when they have a start after a lower-case word or a group ("Front-end
+// web development HTML, CSS, JavaScript Responsive design" gives
+// "Front-end web development", "HTML", ...), and an enumeration ending in
+// ", and X" or ", or X" is kept in its phrase ("Proficiency in HTML, CSS,
+// and JavaScript"). Other text, such as LinkedIn's and O*NET's lists
+// ("Building Custodial Services", "1 year Customer Service experience"),
+// is cut at its separators only.
 //
 // Within a run-on segment, a word starts a new phrase when it begins with
 // an upper-case letter or a digit, or is a lower-case name with capitals
 // inside ("eLearning"), and one of these holds:
 //
 //   - it follows a lower-case word other than a linking word (and, or, of,
-//     in, for, with, like, ...): "skills Communication", "development HTML";
+//     in, for, with, like, ...): "skills Communication", "development
+//     HTML", but not an acronym after a hyphenated modifier ("off-page SEO
+//     optimization");
 //   - it follows a parenthesised group: "(e.g., Jira) Budget management";
 //   - it is a capitalised word after an all-caps acronym: "SEO Content
-//     marketing", "SQL Data tools". Acronym-led names such as "SQL Server"
-//     occur in the data only inside parentheses, where nothing is cut;
+//     marketing", "SQL Data tools" (the Kaggle data has no acronym-led
+//     name outside parentheses, where nothing is cut), unless it is a
+//     product-name tail (Suite, Server, Studio, Platform, Pro, Edition,
+//     Express, Workspace), which never starts a phrase: "SQL Server",
+//     "Microsoft Office Suite proficiency";
 //   - it follows a capitalised word that ends a phrase on its own: a
 //     common noun by its ending ("Collaboration", "Problem-solving",
 //     "Empathy", "Analytics") or, when the word is followed by a lower-case
@@ -58,22 +68,43 @@ import (
 // no letter or digit are dropped, and a phrase equal (ignoring case) to an
 // earlier one is dropped. Order is preserved.
 func SplitSkills(text string) []string {
-	var buf [32]segment
-	segs := cutSegments(text, buf[:0])
+	return splitSkills(text, true)
+}
+
+// splitSkills is SplitSkills; dedupe says whether to drop duplicate
+// phrases (tests turn it off to check that no text is lost).
+func splitSkills(text string, dedupe bool) []string {
+	var sbuf [16]segment
+	var wbuf [96]word
+	segs := cutSegments(text, sbuf[:0])
+	if len(segs) == 0 {
+		return nil
+	}
+	ws := wbuf[:0]
+	alone := len(segs) == 1
 	textRunOn := false
 	for i := range segs {
 		s := &segs[i]
-		s.st = countStarts(s.text)
-		if s.st.strong >= 2 {
+		s.w0 = len(ws)
+		ws = tokenize(s.text(), ws)
+		s.w1 = len(ws)
+		s.st = countStarts(s.text(), ws[s.w0:s.w1])
+		if s.st.runOn(alone) {
 			textRunOn = true
 		}
 	}
+	if textRunOn {
+		segs = mergeLists(segs)
+	}
 	out := make([]string, 0, 8)
 	for _, s := range segs {
-		if s.st.strong >= 2 || (textRunOn && s.st.strong+s.st.weak > 0) {
-			out = appendRunOn(out, s.text)
-		} else {
-			out = appendPhrase(out, s.text)
+		switch {
+		case s.merged:
+			out = appendRunOn(out, s.text(), tokenize(s.text(), nil), dedupe)
+		case s.st.runOn(alone) || (textRunOn && s.st.lowerOrGroup > 0):
+			out = appendRunOn(out, s.text(), ws[s.w0:s.w1], dedupe)
+		default:
+			out = appendPhrase(out, s.text(), dedupe)
 		}
 	}
 	return out
@@ -81,21 +112,32 @@ func SplitSkills(text string) []string {
 
 // segment is a piece of skills text between explicit separators.
 type segment struct {
-	text string
-	st   starts // phrase starts found by countStarts
+	line       string // the line of text the segment is in
+	lineNo     int    // the number of that line in the text
+	start, end int    // the segment's offsets in line
+	comma      bool   // a comma separates the segment from the one before
+	merged     bool   // the segment was made by mergeLists
+	w0, w1     int    // the segment's words in splitSkills' word buffer
+	st         starts // phrase starts found by countStarts
+}
+
+// text returns the text of s.
+func (s segment) text() string {
+	return s.line[s.start:s.end]
 }
 
 // cutSegments appends to segs the pieces of text between explicit
 // separators, skipping pieces that are only white space.
 func cutSegments(text string, segs []segment) []segment {
-	for len(text) > 0 {
+	for lineNo := 0; len(text) > 0; lineNo++ {
 		line, rest := cutLine(text)
 		text = rest
 		line = trimBullet(line)
 		opens := unmatchedOpens(line)
 		depth, start := 0, 0
+		comma := false
 		for i := 0; i < len(line); i++ {
-			switch line[i] {
+			switch c := line[i]; c {
 			case '(':
 				if !containsInt(opens, i) {
 					depth++
@@ -106,23 +148,64 @@ func cutSegments(text string, segs []segment) []segment {
 				}
 			case ',', ';', '|':
 				if depth == 0 {
-					segs = appendSegment(segs, line[start:i])
+					segs = appendSegment(segs, segment{line: line, lineNo: lineNo, start: start, end: i, comma: comma})
 					start = i + 1
+					comma = c == ','
 				}
 			}
 		}
-		segs = appendSegment(segs, line[start:])
+		segs = appendSegment(segs, segment{line: line, lineNo: lineNo, start: start, end: len(line), comma: comma})
 	}
 	return segs
 }
 
-// appendSegment appends s to segs unless it is blank.
-func appendSegment(segs []segment, s string) []segment {
-	s = strings.TrimSpace(s)
-	if s == "" {
+// appendSegment trims s and appends it to segs unless it is blank.
+func appendSegment(segs []segment, s segment) []segment {
+	for s.start < s.end && isASCIISpace(s.line[s.start]) {
+		s.start++
+	}
+	for s.end > s.start && isASCIISpace(s.line[s.end-1]) {
+		s.end--
+	}
+	if s.start == s.end {
 		return segs
 	}
-	return append(segs, segment{text: s})
+	return append(segs, s)
+}
+
+// isASCIISpace reports whether c is an ASCII white-space character.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f'
+}
+
+// mergeLists joins back the comma-separated items of an inline
+// enumeration that ends in "and X" or "or X", in a text written in the
+// run-on style: in "Proficiency in HTML, CSS, and JavaScript Experience
+// with frontend frameworks like React, Angular, or Vue.js Responsive web
+// design" the commas belong to phrases. A segment that starts with "and "
+// or "or " after a comma is merged with the one-word items before it and
+// with the nearest longer segment before those, within one line.
+func mergeLists(segs []segment) []segment {
+	out := segs[:0]
+	for _, s := range segs {
+		t := s.text()
+		if !s.comma || !(strings.HasPrefix(t, "and ") || strings.HasPrefix(t, "or ")) {
+			out = append(out, s)
+			continue
+		}
+		m := s
+		m.merged = true
+		for m.comma && len(out) > 0 && out[len(out)-1].lineNo == s.lineNo {
+			prev := out[len(out)-1]
+			out = out[:len(out)-1]
+			m.start, m.comma = prev.start, prev.comma
+			if strings.IndexByte(prev.text(), ' ') >= 0 {
+				break
+			}
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // cutLine returns the text before the first line break or bullet
@@ -232,16 +315,24 @@ func tokenize(seg string, ws []word) []word {
 	depth := 0
 	start := -1
 	closes := false
-	for i := 0; i <= len(seg); i++ {
-		var c byte = ' '
+	for i := 0; i <= len(seg); {
+		c, size := byte(' '), 1
 		if i < len(seg) {
 			c = seg[i]
 		}
-		if depth == 0 && (c == ' ' || c == '\t') {
+		space := c == ' ' || c == '\t' || c == '\v' || c == '\f'
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRuneInString(seg[i:])
+			space = unicode.IsSpace(r) // U+00A0 NO-BREAK SPACE and others
+		}
+		if depth == 0 && space {
 			if start >= 0 {
-				ws = append(ws, word{start: start, end: i, kind: classify(seg[start:i], seg[start] == '(' && !containsInt(opens, start)), closes: closes})
+				group := seg[start] == '(' && !containsInt(opens, start)
+				ws = append(ws, word{start: start, end: i, kind: classify(seg[start:i], group), closes: closes})
 				start = -1
 			}
+			i += size
 			continue
 		}
 		if start < 0 {
@@ -259,6 +350,7 @@ func tokenize(seg string, ws []word) []word {
 				closes = true
 			}
 		}
+		i += size
 	}
 	return ws
 }
@@ -319,7 +411,8 @@ const (
 	afterLower             // a capital after a lower-case word
 	afterGroup             // a capital after a parenthesised group
 	afterAcronym           // a capital after an all-caps acronym
-	afterCap               // a capital after a capitalised word
+	afterNoun              // a capital after a common noun, or a new brand name
+	afterName              // a capital, followed by a lower-case word, after a name
 )
 
 // startsPhrase reports whether word i of seg starts a new phrase, and why.
@@ -330,10 +423,15 @@ func startsPhrase(seg string, ws []word, i int) startKind {
 	}
 	pw := seg[prev.start:prev.end]
 	switch {
+	case pw[len(pw)-1] == ',':
+		// an enumeration kept whole by mergeLists: "React, Angular, or Vue.js"
+		return noStart
 	case prev.kind == kindGroup || prev.closes:
 		return afterGroup
 	case prev.kind == kindLower:
-		if isLinkWord(pw) {
+		if isLinkWord(pw) || (cur.kind == kindAcronym && strings.IndexByte(pw, '-') >= 0) {
+			// "Proficiency in HTML"; a hyphenated modifier goes with the
+			// acronym after it: "off-page SEO optimization".
 			return noStart
 		}
 		return afterLower
@@ -342,6 +440,9 @@ func startsPhrase(seg string, ws []word, i int) startKind {
 	}
 	// prev is capitalised, an acronym or a mixed-case name.
 	cw := seg[cur.start:cur.end]
+	if isProductTail(cw) {
+		return noStart
+	}
 	if prev.kind == kindAcronym {
 		if cur.kind == kindAcronym || isBrandPrefix(pw) {
 			return noStart
@@ -349,99 +450,124 @@ func startsPhrase(seg string, ws []word, i int) startKind {
 		return afterAcronym
 	}
 	if isBrandPrefix(cw) && !isBrandPrefix(pw) && !isAdjective(pw) {
-		return afterCap
+		return afterNoun
 	}
 	if isBrandPrefix(pw) || isAdjective(pw) {
 		return noStart
 	}
 	if isCommonNoun(pw) {
-		return afterCap
+		return afterNoun
 	}
 	if i+1 < len(ws) && ws[i+1].kind == kindLower {
-		return afterCap
+		return afterName
 	}
 	return noStart
 }
 
-// starts counts the phrase starts in a segment.
+// starts counts the phrase starts that startsPhrase finds in a segment.
 type starts struct {
-	// strong counts capitalised words that start a phrase and are followed
-	// by a lower-case word that is not a linking word, as in sentence-case
-	// run-on text ("skills Communication skills"); afterGroup counts those
-	// that follow a parenthesised group.
-	strong, afterGroup int
-	// weak counts other phrase starts after a lower-case word or a group.
-	weak int
-	// other counts the remaining phrase starts.
-	other int
-	// words and lower count the words, and the lower-case words, outside
-	// parentheses.
-	words, lower int
+	// total counts all phrase starts.
+	total int
+	// strong counts the words that start a phrase in sentence case (see
+	// sentenceCase), as in run-on text ("skills Communication skills",
+	// "Troubleshooting IT support"). Of those, clear counts
+	// the ones after a lower-case word, a group or a common noun, and
+	// group the ones after a group ("(e.g., Jira) Budget management").
+	strong, clear, group int
+	// lowerOrGroup counts the phrase starts after a lower-case word or a
+	// group, strong or not ("development HTML").
+	lowerOrGroup int
 }
 
-// countStarts returns the phrase starts that startsPhrase finds in seg.
-func countStarts(seg string) starts {
-	var buf [64]word
-	ws := tokenize(seg, buf[:0])
+// runOn reports whether a segment with these phrase starts is written in
+// the run-on style: two strong starts, or a strong start after a group,
+// or, when the segment is the whole text (alone), a clear start and a
+// second start at least one of which follows a lower-case word or a group.
+// Title-case names and list items ("Building Custodial Services", "A Large
+// Outdoor Fire plume Trajectory model", "1 year Customer Service
+// experience") fall short of this.
+func (st starts) runOn(alone bool) bool {
+	return st.strong >= 2 || st.group >= 1 ||
+		(alone && st.clear >= 1 && st.lowerOrGroup >= 1 && st.total >= 2)
+}
+
+// sentenceCase reports whether word i of seg is followed by a lower-case
+// word that is not a linking word, directly or after "and" or "or", as
+// the first word of a phrase in sentence case is ("Communication skills",
+// "Prototyping and testing", but not "Degree in", "Housing and Meals").
+func sentenceCase(seg string, ws []word, i int) bool {
+	for j := i + 1; j < len(ws) && j <= i+2 && ws[j].kind == kindLower; j++ {
+		w := seg[ws[j].start:ws[j].end]
+		if !isLinkWord(w) {
+			return true
+		}
+		if j > i+1 || (w != "and" && w != "or") {
+			return false
+		}
+	}
+	return false
+}
+
+// countStarts returns the phrase starts that startsPhrase finds in seg,
+// whose words are ws.
+func countStarts(seg string, ws []word) starts {
 	var st starts
-	for i, w := range ws {
-		if w.kind != kindGroup {
-			st.words++
-		}
-		if w.kind == kindLower {
-			st.lower++
-		}
-		if i == 0 {
-			continue
-		}
+	for i := 1; i < len(ws); i++ {
 		k := startsPhrase(seg, ws, i)
 		if k == noStart {
 			continue
 		}
-		cur := w.kind
-		switch {
-		case (cur == kindCap || cur == kindMixed) && i+1 < len(ws) && ws[i+1].kind == kindLower &&
-			!isLinkWord(seg[ws[i+1].start:ws[i+1].end]):
+		st.total++
+		if k == afterLower || k == afterGroup {
+			st.lowerOrGroup++
+		}
+		// An acronym after a lower-case word or a group is often the short
+		// form of the words before it ("Fast Fourier transform FFT analysis
+		// software"), so only one after a common noun counts
+		// ("Troubleshooting IT support").
+		cur := ws[i].kind
+		if cur != kindDigit && (cur != kindAcronym || k == afterNoun) && sentenceCase(seg, ws, i) {
 			st.strong++
-			if k == afterGroup {
-				st.afterGroup++
+			switch k {
+			case afterGroup:
+				st.group++
+				st.clear++
+			case afterLower, afterNoun:
+				st.clear++
 			}
-		case k == afterLower || k == afterGroup:
-			st.weak++
-		default:
-			st.other++
 		}
 	}
 	return st
 }
 
-// appendRunOn appends the phrases of the run-on segment seg to out.
-func appendRunOn(out []string, seg string) []string {
-	var buf [64]word
-	ws := tokenize(seg, buf[:0])
+// appendRunOn appends the phrases of the run-on segment seg, whose words
+// are ws, to out.
+func appendRunOn(out []string, seg string, ws []word, dedupe bool) []string {
 	start := 0
 	for i := 1; i < len(ws); i++ {
 		if startsPhrase(seg, ws, i) != noStart {
-			out = appendPhrase(out, seg[ws[start].start:ws[i-1].end])
+			out = appendPhrase(out, seg[ws[start].start:ws[i-1].end], dedupe)
 			start = i
 		}
 	}
 	if len(ws) > 0 {
-		out = appendPhrase(out, seg[ws[start].start:ws[len(ws)-1].end])
+		out = appendPhrase(out, seg[ws[start].start:ws[len(ws)-1].end], dedupe)
 	}
 	return out
 }
 
-// appendPhrase cleans p and appends it to out unless it is empty or a
-// case-insensitive duplicate of a phrase already in out.
-func appendPhrase(out []string, p string) []string {
+// appendPhrase cleans p and appends it to out unless it is empty or, with
+// dedupe, a case-insensitive duplicate of a phrase already in out.
+func appendPhrase(out []string, p string, dedupe bool) []string {
 	p = cleanPhrase(p)
 	if p == "" {
 		return out
 	}
-	for _, q := range out {
-		if len(q) == len(p) && strings.EqualFold(q, p) {
-			return out
+	if dedupe {
+		for _, q := range out {
+			if strings.EqualFold(q, p) {
+				return out
+			}
 		}
 	}
 	return append(out, p)
@@ -453,8 +579,12 @@ func cleanPhrase(p string) string {
 	p = NormalizeText(p)
 	for {
 		before := p
-		p = strings.TrimLeft(p, ",;:|")
-		p = strings.TrimRight(p, ",;:|")
+		for len(p) > 0 && isPhraseEdge(p[0]) {
+			p = p[1:]
+		}
+		for len(p) > 0 && isPhraseEdge(p[len(p)-1]) {
+			p = p[:len(p)-1]
+		}
 		if len(p) >= 2 && (p[0] == '.' || p[0] == '-' || p[0] == '*') && p[1] == ' ' {
 			p = p[2:]
 		}
@@ -477,6 +607,12 @@ func cleanPhrase(p string) string {
 	return ""
 }
 
+// isPhraseEdge reports whether c is a separator character that is dropped
+// from the ends of a phrase.
+func isPhraseEdge(c byte) bool {
+	return c == ',' || c == ';' || c == ':' || c == '|' || c == ' '
+}
+
 // trimFinalStop removes a full stop that ends p after a word, unless the
 // last word is an abbreviation ("etc.", "e.g.", "Inc.", "U.S.").
 func trimFinalStop(p string) string {
@@ -497,11 +633,18 @@ func trimFinalStop(p string) string {
 // isLinkWord reports whether the lower-case word w links the words around
 // it into one phrase ("Proficiency in HTML", "Scrum or Kanban").
 func isLinkWord(w string) bool {
-	switch strings.TrimRight(w, ",:") {
-	case "a", "an", "and", "and/or", "as", "at", "by", "e.g.", "etc.",
-		"for", "from", "i.e.", "in", "including", "into", "like", "nor",
-		"of", "on", "or", "per", "such", "than", "the", "to", "using",
-		"versus", "via", "vs", "vs.", "with", "within":
+	for len(w) > 1 && (w[len(w)-1] == ',' || w[len(w)-1] == ':') {
+		w = w[:len(w)-1]
+	}
+	switch w {
+	case "a", "about", "above", "across", "after", "against", "along",
+		"among", "an", "and", "and/or", "around", "as", "at", "before",
+		"below", "between", "beyond", "but", "by", "during", "e.g.", "etc.",
+		"except", "for", "from", "i.e.", "in", "including", "inside", "into",
+		"like", "nor", "of", "off", "on", "onto", "or", "over", "per",
+		"such", "than", "the", "through", "throughout", "to", "toward",
+		"towards", "under", "until", "upon", "using", "versus", "via", "vs",
+		"vs.", "with", "within", "without":
 		return true
 	}
 	return false
@@ -521,29 +664,47 @@ func isBrandPrefix(w string) bool {
 	return false
 }
 
-// lastPart returns the part of w after its last '/' or '-', without
-// trailing punctuation.
-func lastPart(w string) string {
-	w = strings.TrimRight(w, ".,:;!?)")
-	if i := strings.LastIndexAny(w, "/-"); i >= 0 && i+1 < len(w) {
-		return w[i+1:]
+// isProductTail reports whether w ends multi-word product names, so that
+// it belongs to the capitalised word before it ("Microsoft Office Suite",
+// "SQL Server", "Visual Studio").
+func isProductTail(w string) bool {
+	switch strings.TrimRight(w, ",.") {
+	case "Edition", "Express", "Platform", "Pro", "Server", "Studio", "Suite", "Workspace":
+		return true
 	}
-	return w
+	return false
+}
+
+// lastPart returns the part of w after its last '/' or '-', without
+// trailing punctuation, and whether there was such a '/' or '-'.
+func lastPart(w string) (part string, joined bool) {
+	for len(w) > 0 {
+		switch w[len(w)-1] {
+		case '.', ',', ':', ';', '!', '?', ')':
+			w = w[:len(w)-1]
+			continue
+		}
+		break
+	}
+	for i := len(w) - 2; i >= 0; i-- {
+		if w[i] == '/' || w[i] == '-' {
+			return w[i+1:], true
+		}
+	}
+	return w, false
 }
 
 // isCommonNoun reports whether the capitalised word w is, by its ending, a
 // common noun that can be a phrase on its own ("Collaboration",
 // "Problem-solving", "Empathy", "Analytics", "Budgeting").
 func isCommonNoun(w string) bool {
-	p := lastPart(w)
+	p, joined := lastPart(w)
 	if p == "" {
 		return false
 	}
-	if p != w && strings.IndexAny(w, "/-") >= 0 {
+	if r, _ := utf8.DecodeRuneInString(p); joined && unicode.IsLower(r) {
 		// "Problem-solving", "Self-care": a lower-case part after a hyphen.
-		if r, _ := utf8.DecodeRuneInString(p); unicode.IsLower(r) {
-			return true
-		}
+		return true
 	}
 	for _, suf := range [...]string{"tion", "sion", "ment", "ness", "ance", "ence", "ics", "ship", "ism", "sis", "y"} {
 		if strings.HasSuffix(p, suf) && len(p) > len(suf)+2 {
@@ -557,7 +718,7 @@ func isCommonNoun(w string) bool {
 // adjective, which does not end a phrase ("Technical", "Strategic",
 // "Creative", "Continuous", "RESTful", "Advanced").
 func isAdjective(w string) bool {
-	p := lastPart(w)
+	p, _ := lastPart(w)
 	for _, suf := range [...]string{"al", "ic", "ive", "ous", "ful", "ible", "able", "ed"} {
 		if strings.HasSuffix(p, suf) && len(p) > len(suf)+2 {
 			return true

@@ -5,15 +5,16 @@ import (
 	"flag"
 
 	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/ingest"
 )
 
 func init() {
 	register(&command{
 		name:    "run",
-		summary: "run every stage in order (ingest, clean)",
+		summary: "run every stage in order (ingest, clean, features)",
 		usage: `Runs every stage in order; a stage whose inputs and parameters are unchanged is skipped
-(--force reruns all). Takes the ingest flags.
+(--force reruns all). Takes the ingest and features flags.
 
 Outputs: everything the stages write under <workdir>.
 
@@ -23,6 +24,8 @@ Examples:
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o ingestOptions
 			o.addFlags(fs)
+			var fo featuresOptions
+			fo.addFlags(fs)
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected arguments %q", args)
@@ -41,6 +44,11 @@ Examples:
 					return err
 				}
 				printClean(g, cres)
+				fres, err := features.Run(ctx, fo.config(g))
+				if err != nil {
+					return err
+				}
+				printFeatures(g, fres)
 				return nil
 			}
 		},

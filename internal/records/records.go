@@ -125,3 +125,24 @@ type Role struct {
 	// PostingIDs lists up to 5 source ids of the role's postings (for O*NET, the SOC code).
 	PostingIDs []string `parquet:"posting_ids,list"`
 }
+
+// Example is one row of data/features/examples.parquet: a training example for the classifier.
+type Example struct {
+	// TextHash is the hex sha256 of Text: the key of its vector in embeddings.arrow.
+	TextHash string `parquet:"text_hash"`
+	// Text is the classifier input: skill phrases joined with ", ".
+	Text string `parquet:"text"`
+	// Role is the label (the role's display name).
+	Role string `parquet:"role,dict"`
+	// RoleKey is the label's grouping key.
+	RoleKey string `parquet:"role_key,dict"`
+	// Weight is the number of source postings the example stands for (duplicates included).
+	Weight int64 `parquet:"weight"`
+	// Group is the hex sha256 of the posting's full skills text: a posting and its samples
+	// share it, and a grouped split keeps a group on one side.
+	Group string `parquet:"group"`
+	// Kind is "posting" (all the posting's phrases) or "sample" (3 to 6 of them).
+	Kind string `parquet:"kind,dict"`
+	// PostingID is the source id of the posting.
+	PostingID string `parquet:"posting_id"`
+}

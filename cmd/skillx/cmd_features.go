@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/skillx/skillx/features"
+)
+
+// featuresOptions are the flags of `skillx features` (and of `skillx run`).
+type featuresOptions struct {
+	enc     features.EncoderOptions
+	samples int
+	seed    uint64
+}
+
+func (o *featuresOptions) addFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.enc.Kind, "encoder", features.EncoderAuto, "encoder: auto (minilm when its files exist, else hashing), minilm, hashing")
+	fs.StringVar(&o.enc.ModelDir, "model-dir", "", "folder with onnx/model.onnx and tokenizer.json (default <workdir>/models/all-MiniLM-L6-v2)")
+	fs.IntVar(&o.enc.BatchSize, "batch-size", 0, "texts per ONNX Runtime run (0: 32)")
+	fs.IntVar(&o.enc.Threads, "threads", 0, "ONNX Runtime intra-op threads (0: all cores)")
+	fs.IntVar(&o.enc.MaxLength, "max-length", 0, "word pieces per text, [CLS] and [SEP] included (0: 256)")
+	fs.IntVar(&o.samples, "samples", features.DefaultSamples, "samples of 3 to 6 phrases added per posting")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the samples")
+}
+
+func (o *featuresOptions) config(g *globalOptions) features.Config {
+	return features.Config{Workdir: g.workdir, Encoder: o.enc, Samples: o.samples, Seed: o.seed,
+		Force: g.force, Version: version, Logger: g.log}
+}
+
+func printFeatures(g *globalOptions, res *features.Result) {
+	if res.Skipped {
+		fmt.Fprintf(g.stdout, "features: up to date %s (%s)\n", res.Examples, res.Encoder)
+		return
+	}
+	rate := ""
+	if res.Embedded > 0 && res.EmbedSeconds > 0 {
+		rate = fmt.Sprintf(", %.0f texts/s", float64(res.Embedded)/res.EmbedSeconds)
+	}
+	fmt.Fprintf(g.stdout, "features: wrote %s (%d examples from %d postings)\n", res.Examples, res.ExampleRows, res.Postings)
+	fmt.Fprintf(g.stdout, "features: wrote %s (%d distinct texts: %d from the cache, %d embedded%s; encoder %s)\n",
+		res.Embeddings, res.DistinctTexts, res.CacheHits, res.Embedded, rate, res.Encoder)
+	if res.Fallback != "" {
+		fmt.Fprintf(g.stdout, "features: note: %s\n", res.Fallback)
+	}
+}
+
+func init() {
+	register(&command{
+		name:    "features",
+		summary: "embed distinct texts and write the training examples",
+		usage: `Builds the distinct texts of data/clean (each posting's skill phrases joined with ", ", --samples
+seeded samples of 3 to 6 phrases per posting, every skill phrase and role name) and embeds
+each once. Vectors are cached by encoder id and text sha256: a rerun embeds only new texts.
+Without the MiniLM files the hashing encoder is used, and the outputs say so.
+
+Inputs:  <workdir>/data/clean/postings.parquet, roles.parquet; the MiniLM model and tokenizer
+Outputs: <workdir>/data/features/embeddings.arrow (Arrow IPC: encoder, hash, text, vector),
+         <workdir>/data/features/examples.parquet (text_hash, text, role, weight, group, kind),
+         a .manifest.json beside each.
+
+Examples:
+  skillx features --workdir .
+  skillx features --encoder hashing --samples 8 --workdir /data/kaggle`,
+		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
+			var o featuresOptions
+			o.addFlags(fs)
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected arguments %q", args)
+				}
+				res, err := features.Run(ctx, o.config(g))
+				if err != nil {
+					return err
+				}
+				printFeatures(g, res)
+				return nil
+			}
+		},
+	})
+}

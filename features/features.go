@@ -1,0 +1,364 @@
+package features
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/skillx/skillx/internal/embstore"
+	"github.com/skillx/skillx/internal/encoder"
+	"github.com/skillx/skillx/internal/manifest"
+	"github.com/skillx/skillx/internal/parquetio"
+	"github.com/skillx/skillx/internal/progress"
+	"github.com/skillx/skillx/internal/records"
+)
+
+// StageName names the stage in manifests and logs.
+const StageName = "features"
+
+// Config configures a features run.
+type Config struct {
+	// Workdir holds data/, models/ and reports/.
+	Workdir string
+	// Encoder chooses and tunes the encoder.
+	Encoder EncoderOptions
+	// Samples is how many samples of 3 to 6 phrases each posting adds (K); 0 means none.
+	Samples int
+	// Seed seeds the samples.
+	Seed uint64
+	// Force reruns the stage even when its inputs and parameters are unchanged.
+	Force bool
+	// Version is the skillx version recorded in manifests.
+	Version string
+	// Logger receives progress logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// DefaultSamples is the default number of phrase samples per posting.
+const DefaultSamples = 4
+
+// OutputPaths returns the embeddings and examples paths under workdir.
+func OutputPaths(workdir string) (embeddings, examples string) {
+	d := filepath.Join(workdir, "data", "features")
+	return filepath.Join(d, "embeddings.arrow"), filepath.Join(d, "examples.parquet")
+}
+
+// Result is what a features run did.
+type Result struct {
+	// Embeddings and Examples are the output paths.
+	Embeddings, Examples string
+	// Skipped is true when the outputs were up to date and nothing ran.
+	Skipped bool
+	// Encoder is the encoder id.
+	Encoder string
+	// Fallback explains why the hashing encoder stood in for MiniLM ("" when it did not).
+	Fallback string
+	// Postings is the number of clean postings read.
+	Postings int64
+	// ExampleRows is the number of training examples written.
+	ExampleRows int64
+	// DistinctTexts is the number of distinct texts that have a vector.
+	DistinctTexts int64
+	// CacheHits is the number of texts whose vector came from the previous embeddings file.
+	CacheHits int64
+	// Embedded is the number of texts embedded by this run.
+	Embedded int64
+	// InvalidUTF8 is the number of texts whose invalid UTF-8 was replaced.
+	InvalidUTF8 int64
+	// EmbedSeconds is the time spent embedding.
+	EmbedSeconds float64
+	// Stats are the ONNX encoder's token counts (zero for the hashing encoder).
+	Stats encoder.Stats
+	// Wall is how long the run took.
+	Wall time.Duration
+}
+
+// textSet collects distinct texts in order of first appearance.
+type textSet struct {
+	index map[embstore.Hash]int
+	texts []string
+	bad   int64
+}
+
+func (s *textSet) add(text string) embstore.Hash {
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\ufffd")
+		s.bad++
+	}
+	h := embstore.HashText(text)
+	if _, ok := s.index[h]; !ok {
+		s.index[h] = len(s.texts)
+		s.texts = append(s.texts, text)
+	}
+	return h
+}
+
+// Run builds the features of data/clean under cfg.Workdir.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	cleanDir := filepath.Join(cfg.Workdir, "data", "clean")
+	postingsPath := filepath.Join(cleanDir, "postings.parquet")
+	rolesPath := filepath.Join(cleanDir, "roles.parquet")
+	for _, p := range []string{postingsPath, rolesPath} {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("features: input %s not found: run `skillx clean` first (%w)", p, err)
+		}
+	}
+	if cfg.Samples < 0 {
+		return nil, fmt.Errorf("features: --samples %d: want 0 or more", cfg.Samples)
+	}
+	resolved, err := cfg.Encoder.Resolve(cfg.Workdir)
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	embPath, exPath := OutputPaths(cfg.Workdir)
+	res := &Result{Embeddings: embPath, Examples: exPath, Fallback: resolved.Fallback}
+	if resolved.Fallback != "" {
+		log.Warn("features: " + resolved.Fallback)
+	}
+	inputs, err := manifest.HashInputs(exPath, append([]string{postingsPath, rolesPath}, resolved.Files()...))
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	params := map[string]any{"encoder": resolved.Kind, "samples": cfg.Samples, "seed": cfg.Seed, "max_length": cfg.Encoder.MaxLength}
+	key := manifest.Key(StageName, cfg.Version, inputs, params)
+	if !cfg.Force {
+		if ok, _ := manifest.UpToDate(key, exPath, embPath); ok {
+			if m, err := manifest.Read(exPath); err == nil {
+				res.Skipped, res.Encoder = true, m.Encoder
+				res.ExampleRows, res.DistinctTexts = m.Rows["examples"], m.Rows["distinct_texts"]
+				log.Info("features: outputs up to date, skipping (use --force to rerun)", "output", exPath)
+				return res, nil
+			}
+		}
+	}
+
+	// 1. Examples and the set of distinct texts.
+	texts := &textSet{index: map[embstore.Hash]int{}}
+	exw, err := parquetio.Create[records.Example](exPath)
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	defer exw.Abort()
+	var batch []records.Example
+	err = parquetio.Scan(postingsPath, 1024, func(rows []records.CleanPosting) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch = batch[:0]
+		for _, p := range rows {
+			res.Postings++
+			if len(p.Skills) == 0 {
+				continue
+			}
+			full := strings.Join(p.Skills, ", ")
+			group := texts.add(full)
+			ex := records.Example{Text: full, TextHash: group.String(), Role: p.Role, RoleKey: p.RoleKey, Weight: p.Count,
+				Group: group.String(), Kind: "posting", PostingID: p.PostingID}
+			batch = append(batch, ex)
+			for _, phrase := range p.Skills {
+				texts.add(phrase)
+			}
+			for _, s := range Samples(p.Skills, cfg.Samples, cfg.Seed, full) {
+				h := texts.add(s)
+				ex.Text, ex.TextHash, ex.Kind = s, h.String(), "sample"
+				batch = append(batch, ex)
+			}
+		}
+		res.ExampleRows += int64(len(batch))
+		return exw.Write(batch...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	err = parquetio.Scan(rolesPath, 1024, func(rows []records.Role) error {
+		for _, r := range rows {
+			texts.add(r.Role)
+			for _, p := range r.Skills {
+				texts.add(p.Phrase)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	res.InvalidUTF8 = texts.bad
+	if res.ExampleRows == 0 {
+		return nil, fmt.Errorf("features: %s holds no posting with skills: nothing to learn from", postingsPath)
+	}
+
+	// 2. Vectors: reuse the previous file's, embed the rest.
+	enc, err := resolved.Open(cfg.Encoder)
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	defer enc.Close()
+	res.Encoder = enc.ID()
+	embw, err := embstore.Create(embPath, enc.ID(), enc.Dim())
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	defer embw.Abort()
+	done := make([]bool, len(texts.texts))
+	if _, err := os.Stat(embPath); err == nil {
+		_, err := embstore.Scan(embPath, func(info embstore.Info, rows []embstore.Row) error {
+			if info.Encoder != enc.ID() || info.Dim != enc.Dim() {
+				return errOtherEncoder
+			}
+			for _, r := range rows {
+				i, ok := texts.index[r.Hash]
+				if !ok || done[i] {
+					continue
+				}
+				done[i] = true
+				res.CacheHits++
+				if err := embw.Write(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		switch {
+		case errors.Is(err, errOtherEncoder):
+			log.Info("features: the previous embeddings are of another encoder; embedding every text", "encoder", enc.ID())
+		case err != nil:
+			log.Warn("features: cannot reuse the previous embeddings; embedding every text", "err", err)
+			res.CacheHits = 0
+			clear(done)
+			embw.Abort()
+			if embw, err = embstore.Create(embPath, enc.ID(), enc.Dim()); err != nil {
+				return nil, fmt.Errorf("features: %w", err)
+			}
+			defer embw.Abort()
+		}
+	}
+	var todo []int
+	for i, d := range done {
+		if !d {
+			todo = append(todo, i)
+		}
+	}
+	embedStart := time.Now()
+	bar := progress.Count(int64(len(todo)), "embed ("+enc.ID()+")", "texts")
+	const chunk = 8192
+	for startIdx := 0; startIdx < len(todo); startIdx += chunk {
+		idx := todo[startIdx:min(startIdx+chunk, len(todo))]
+		in := make([]string, len(idx))
+		for j, i := range idx {
+			in[j] = texts.texts[i]
+		}
+		vecs, err := enc.Encode(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("features: %w", err)
+		}
+		for j, v := range vecs {
+			row := embstore.Row{Encoder: enc.ID(), Hash: embstore.HashText(in[j]), Text: in[j], Vector: v}
+			if err := embw.Write(row); err != nil {
+				return nil, fmt.Errorf("features: %w", err)
+			}
+		}
+		res.Embedded += int64(len(idx))
+		bar.Add(int64(len(idx)))
+	}
+	bar.Finish()
+	res.EmbedSeconds = time.Since(embedStart).Seconds()
+	if o, ok := enc.(*encoder.ONNX); ok {
+		res.Stats = o.Stats()
+	}
+	res.DistinctTexts = int64(len(texts.texts))
+	if res.DistinctTexts != res.CacheHits+res.Embedded {
+		return nil, fmt.Errorf("features: internal error: %d texts but %d cached + %d embedded", res.DistinctTexts, res.CacheHits, res.Embedded)
+	}
+	if err := embw.Commit(); err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	if err := exw.Commit(); err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	res.Wall = time.Since(start)
+
+	notes := map[string]any{"embed_seconds": res.EmbedSeconds}
+	if res.Fallback != "" {
+		notes["encoder_fallback"] = res.Fallback
+	}
+	if res.Embedded > 0 && res.EmbedSeconds > 0 {
+		notes["texts_per_second"] = float64(res.Embedded) / res.EmbedSeconds
+	}
+	if res.Stats.Texts > 0 {
+		notes["tokens"] = res.Stats.Tokens
+		notes["padding_share"] = res.Stats.PaddingShare()
+	}
+	if res.InvalidUTF8 > 0 {
+		notes["invalid_utf8_texts"] = res.InvalidUTF8
+	}
+	m := manifest.Manifest{
+		Stage: StageName, Version: cfg.Version, Key: key, Inputs: inputs, Params: params, Encoder: res.Encoder,
+		Rows: map[string]int64{
+			"postings": res.Postings, "examples": res.ExampleRows, "distinct_texts": res.DistinctTexts,
+			"cache_hits": res.CacheHits, "embedded": res.Embedded,
+		},
+		Notes: notes, Started: start.UTC(), WallSeconds: res.Wall.Seconds(),
+	}
+	if err := manifest.Write(embPath, m); err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	if err := manifest.Write(exPath, m); err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	log.Info("features: done", "encoder", res.Encoder, "examples", res.ExampleRows, "texts", res.DistinctTexts,
+		"cached", res.CacheHits, "embedded", res.Embedded, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
+	return res, nil
+}
+
+var errOtherEncoder = errors.New("embeddings of another encoder")
+
+// Samples returns k distinct samples of 3 to 6 of phrases (fewer when the posting has fewer),
+// each joined with ", " in a random order, as a person would type a handful of skills. They
+// depend only on the phrases, k, seed and key (the posting's text), not on the order in which
+// postings are read. Samples equal to the whole posting are left out.
+func Samples(phrases []string, k int, seed uint64, key string) []string {
+	n := len(phrases)
+	if k <= 0 || n < 2 {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
+	lo, hi := min(3, n-1), min(6, n-1)
+	if lo < 1 {
+		return nil
+	}
+	full := strings.Join(phrases, ", ")
+	var out []string
+	perm := make([]int, n)
+	for try := 0; try < 4*k && len(out) < k; try++ {
+		size := lo + rng.IntN(hi-lo+1)
+		for i := range perm {
+			perm[i] = i
+		}
+		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		pick := make([]string, size)
+		for i := range pick {
+			pick[i] = phrases[perm[i]]
+		}
+		s := strings.Join(pick, ", ")
+		if s != full && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
