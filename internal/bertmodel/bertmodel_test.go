@@ -93,6 +93,10 @@ func TestWriteFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := Tiny()
 	bad.Heads = 3
+	notDir := filepath.Join(dir, "file")
+	if err := os.WriteFile(notDir, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		path string
@@ -100,7 +104,7 @@ func TestWriteFileErrors(t *testing.T) {
 		want string
 	}{
 		{"bad config", filepath.Join(dir, "m.onnx"), bad, "invalid bert config"},
-		{"missing folder", filepath.Join(dir, "nope", "m.onnx"), Tiny(), filepath.Join(dir, "nope")},
+		{"folder is a file", filepath.Join(notDir, "m.onnx"), Tiny(), notDir},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

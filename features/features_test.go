@@ -1,0 +1,228 @@
+package features
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/skillx/skillx/internal/bertmodel"
+	"github.com/skillx/skillx/internal/embstore"
+	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
+	"github.com/skillx/skillx/internal/parquetio"
+	"github.com/skillx/skillx/internal/records"
+)
+
+// writeClean writes a data/clean folder as the clean stage would.
+func writeClean(t *testing.T, work string, postings []records.CleanPosting) {
+	t.Helper()
+	dir := filepath.Join(work, "data", "clean")
+	if err := parquetio.WriteAll(filepath.Join(dir, "postings.parquet"), postings); err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]*records.Role{}
+	var order []string
+	for _, p := range postings {
+		r, ok := roles[p.RoleKey]
+		if !ok {
+			r = &records.Role{Role: p.Role, RoleKey: p.RoleKey}
+			roles[p.RoleKey] = r
+			order = append(order, p.RoleKey)
+		}
+		for _, s := range p.Skills {
+			r.Skills = append(r.Skills, records.PhraseCount{Phrase: s, Count: p.Count})
+		}
+	}
+	var rows []records.Role
+	for _, k := range order {
+		rows = append(rows, *roles[k])
+	}
+	if err := parquetio.WriteAll(filepath.Join(dir, "roles.parquet"), rows); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var testPostings = []records.CleanPosting{
+	{PostingID: "1", Role: "Data Analyst", RoleKey: "data analyst", Skills: []string{"SQL", "Excel", "Tableau", "Statistics", "Python"}, Count: 3},
+	{PostingID: "2", Role: "Registered Nurse", RoleKey: "registered nurse", Skills: []string{"Patient care", "BLS", "Epic", "Wound care"}, Count: 1},
+	{PostingID: "3", Role: "Chef", RoleKey: "chef", Skills: []string{"Cooking", "Menu planning"}, Count: 2},
+}
+
+func TestRunHashingThenCache(t *testing.T) {
+	work := t.TempDir()
+	writeClean(t, work, testPostings)
+	cfg := Config{Workdir: work, Samples: 3, Seed: 7, Version: "t"}
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Fallback, "hashing encoder") || res.Encoder != "hashing-v1-384" {
+		t.Errorf("encoder %q fallback %q; want the hashing encoder, named as a fallback", res.Encoder, res.Fallback)
+	}
+	if res.CacheHits != 0 || res.Embedded != res.DistinctTexts || res.DistinctTexts == 0 {
+		t.Errorf("first run: %d cached, %d embedded of %d; want all embedded", res.CacheHits, res.Embedded, res.DistinctTexts)
+	}
+	checkOutputs(t, work, res)
+
+	// Unchanged inputs: skipped. Forced: everything from the cache.
+	if again, _ := Run(context.Background(), cfg); !again.Skipped {
+		t.Errorf("second run not skipped")
+	}
+	cfg.Force = true
+	again, err := Run(context.Background(), cfg)
+	if err != nil || again.Embedded != 0 || again.CacheHits != res.DistinctTexts {
+		t.Errorf("forced rerun: %d embedded, %d cached, err %v; want 0 and %d", again.Embedded, again.CacheHits, err, res.DistinctTexts)
+	}
+
+	// A new posting: only its new texts are embedded.
+	cfg.Force = false
+	more := append(append([]records.CleanPosting(nil), testPostings...),
+		records.CleanPosting{PostingID: "4", Role: "Chef", RoleKey: "chef", Skills: []string{"Cooking", "Baking"}, Count: 1})
+	writeClean(t, work, more)
+	refresh, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// New texts: "Cooking, Baking" and "Baking" (samples of a 2-phrase posting are single phrases).
+	if refresh.Embedded != 2 || refresh.CacheHits != res.DistinctTexts {
+		t.Errorf("refresh: %d embedded, %d cached; want 2 new texts and %d from the cache", refresh.Embedded, refresh.CacheHits, res.DistinctTexts)
+	}
+	checkOutputs(t, work, refresh)
+}
+
+// checkOutputs checks that every example has a unit vector and the counts match the result.
+func checkOutputs(t *testing.T, work string, res *Result) {
+	t.Helper()
+	embPath, exPath := OutputPaths(work)
+	vecs, info, err := embstore.Load(embPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Rows != res.DistinctTexts || info.Encoder != res.Encoder {
+		t.Errorf("embeddings: %d rows of %s; want %d of %s", info.Rows, info.Encoder, res.DistinctTexts, res.Encoder)
+	}
+	examples, err := parquetio.ReadAll[records.Example](exPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(examples)) != res.ExampleRows {
+		t.Errorf("examples file has %d rows; result says %d", len(examples), res.ExampleRows)
+	}
+	groups := map[string]string{}
+	for _, ex := range examples {
+		h, err := embstore.ParseHash(ex.TextHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok := vecs[h]
+		if !ok {
+			t.Errorf("example %q has no vector", ex.Text)
+			continue
+		}
+		if n := norm(v); math.Abs(n-1) > 1e-5 {
+			t.Errorf("vector of %q has norm %v; want 1", ex.Text, n)
+		}
+		if ex.Kind == "posting" {
+			groups[ex.Group] = ex.Role
+		}
+	}
+	for _, ex := range examples {
+		if groups[ex.Group] != ex.Role {
+			t.Errorf("sample %q (group %s) has role %q; its posting's is %q", ex.Text, ex.Group[:8], ex.Role, groups[ex.Group])
+		}
+	}
+}
+
+func norm(v []float32) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return math.Sqrt(s)
+}
+
+func TestSamples(t *testing.T) {
+	phrases := []string{"A", "B", "C", "D", "E", "F", "G", "H"}
+	got := Samples(phrases, 5, 1, "key")
+	if len(got) != 5 {
+		t.Fatalf("Samples = %d samples; want 5", len(got))
+	}
+	seen := map[string]bool{}
+	for _, s := range got {
+		n := len(strings.Split(s, ", "))
+		if n < 3 || n > 6 {
+			t.Errorf("sample %q has %d phrases; want 3 to 6", s, n)
+		}
+		if seen[s] {
+			t.Errorf("sample %q repeated", s)
+		}
+		seen[s] = true
+	}
+	if again := Samples(phrases, 5, 1, "key"); strings.Join(again, "|") != strings.Join(got, "|") {
+		t.Errorf("Samples is not deterministic: %q then %q", got, again)
+	}
+	if other := Samples(phrases, 5, 2, "key"); strings.Join(other, "|") == strings.Join(got, "|") {
+		t.Errorf("Samples ignores the seed")
+	}
+	if s := Samples([]string{"A"}, 3, 1, "k"); s != nil {
+		t.Errorf("Samples of one phrase = %q; want none", s)
+	}
+}
+
+func TestResolveEncoder(t *testing.T) {
+	work := t.TempDir()
+	if _, err := (EncoderOptions{Kind: EncoderMiniLM}).Resolve(work); err == nil || !strings.Contains(err.Error(), "make models") {
+		t.Errorf("minilm without files = %v; want an error naming make models", err)
+	}
+	if _, err := (EncoderOptions{Kind: "bert"}).Resolve(work); err == nil {
+		t.Errorf("unknown encoder kind accepted")
+	}
+	r, err := (EncoderOptions{}).Resolve(work)
+	if err != nil || r.Kind != EncoderHashing || r.Fallback == "" {
+		t.Errorf("auto without files = %+v, %v; want hashing with a fallback note", r, err)
+	}
+}
+
+// TestRunONNX runs the stage with a tiny BERT-shaped model through ONNX Runtime and the real
+// tokenizer, and checks that the vectors are the model's (not the hashing encoder's).
+func TestRunONNX(t *testing.T) {
+	ortlibtest.Init(t)
+	tok := findTokenizer(t)
+	work := t.TempDir()
+	dir := DefaultModelDir(work)
+	if _, err := bertmodel.WriteFile(filepath.Join(dir, "onnx", "model.onnx"), bertmodel.Tiny()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "tokenizer.json"), data, 0o644)
+	writeClean(t, work, testPostings)
+	res, err := Run(context.Background(), Config{Workdir: work, Samples: 2, Seed: 1, Version: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.Encoder, "minilm:") || res.Fallback != "" || res.Stats.Texts != res.Embedded {
+		t.Errorf("encoder %q fallback %q stats %+v; want the minilm encoder with its token counts", res.Encoder, res.Fallback, res.Stats)
+	}
+	checkOutputs(t, work, res)
+}
+
+func findTokenizer(t *testing.T) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for !fileExists(filepath.Join(dir, "go.mod")) {
+		dir = filepath.Dir(dir)
+	}
+	p := filepath.Join(dir, "..", "shared", "models", "all-MiniLM-L6-v2", "tokenizer.json")
+	if !fileExists(p) {
+		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
+			t.Fatalf("%s not found and SKILLX_REQUIRE_SHARED=1", p)
+		}
+		t.Skipf("real tokenizer not found at %s; skipping", p)
+	}
+	return p
+}
