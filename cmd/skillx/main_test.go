@@ -82,10 +82,14 @@ func TestRunOnSample(t *testing.T) {
 		"data/clean/postings.parquet", "data/clean/rejects.parquet", "data/clean/roles.parquet",
 		"reports/clean/summary.md", "reports/clean/summary.json",
 		"data/raw/postings.parquet.manifest.json", "data/clean/postings.parquet.manifest.json",
+		"data/features/embeddings.arrow", "data/features/examples.parquet", "data/features/examples.parquet.manifest.json",
 	} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
 			t.Errorf("output %s: %v", p, err)
 		}
+	}
+	if !strings.Contains(out, "features: note: the MiniLM model was not found") || !strings.Contains(out, "hashing-v1-384") {
+		t.Errorf("stdout does not say that the hashing encoder stood in for MiniLM:\n%s", out)
 	}
 	if !strings.Contains(out, "clean: wrote") {
 		t.Errorf("stdout lacks the written paths:\n%s", out)

@@ -1,0 +1,53 @@
+package split
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+func TestByGroupShares(t *testing.T) {
+	f := Fractions{Test: 0.2, Validation: 0.1}
+	counts := map[Side]int{}
+	const n = 20000
+	for i := 0; i < n; i++ {
+		counts[ByGroup(7, fmt.Sprint("group-", i), f)]++
+	}
+	want := map[Side]float64{Test: 0.2, Validation: 0.8 * 0.1, Train: 0.8 * 0.9}
+	for side, share := range want {
+		got := float64(counts[side]) / n
+		if math.Abs(got-share) > 0.015 {
+			t.Errorf("share of %s = %.3f; want %.3f ± 0.015", side, got, share)
+		}
+	}
+}
+
+func TestByGroupIsStableAndSeeded(t *testing.T) {
+	f := Fractions{Test: 0.5}
+	same, diff := 0, 0
+	for i := 0; i < 1000; i++ {
+		g := fmt.Sprint(i)
+		if ByGroup(1, g, f) != ByGroup(1, g, f) {
+			t.Fatalf("ByGroup(1, %q) changed between calls", g)
+		}
+		if ByGroup(1, g, f) == ByGroup(2, g, f) {
+			same++
+		} else {
+			diff++
+		}
+	}
+	if diff < 350 {
+		t.Errorf("seeds 1 and 2 agree on %d of 1000 groups; want about half", same)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, f := range []Fractions{{Test: -0.1}, {Test: 1}, {Validation: 1.5}} {
+		if f.Validate() == nil {
+			t.Errorf("Fractions%+v.Validate() = nil; want an error", f)
+		}
+	}
+	if err := (Fractions{Test: 0.2, Validation: 0.1}).Validate(); err != nil {
+		t.Errorf("valid fractions rejected: %v", err)
+	}
+}
