@@ -2,19 +2,19 @@ package tabular
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
 )
 
-// span locates one field inside a record's raw bytes. A fast span covers the
-// field's content (inside the quotes if it is quoted). A slow span starts at
-// the opening quote and covers the whole field as it stands, to be decoded by
-// decodeQuoted (it has "" escapes, or text after its closing quote).
+// span locates one field's value: in the record's raw bytes (inside the
+// quotes if it is quoted), or, once parse has had to decode something ("" or
+// text after a closing quote), in csvReader.out, where every field of the
+// record is then copied, decoded.
 type span struct {
 	start, end int
-	slow       bool
 }
 
 // Byte classes for scanning unquoted fields.
@@ -50,11 +50,13 @@ type csvReader struct {
 	rec     Record
 	fields  []string
 	spans   []span
+	out     []byte // decoded fields, when decoded is set
 	scratch []byte
 	invalid int64
 	err     error // sticky fatal error
 
 	// Set by parse.
+	decoded   bool // spans index out, not the raw record
 	anomaly   bool // text after a closing quote (kept leniently)
 	bareQuote int  // 1-based index of the first unquoted field holding a quote, 0 if none
 	quoteOpen int  // offset of the opening quote when parse ends inside a quoted field
@@ -98,10 +100,13 @@ func (c *csvReader) InvalidUTF8() int64 { return c.invalid }
 
 // InputOffset returns how many bytes have been read from the underlying
 // reader (compressed bytes for gzip input).
-func (c *csvReader) InputOffset() int64 { return c.counter.n }
+func (c *csvReader) InputOffset() int64 { return c.counter.n.Load() }
 
 // Close releases the decompressor and the file opened by Open.
 func (c *csvReader) Close() error {
+	if c.err == nil {
+		c.err = fmt.Errorf("read %s: %w", c.name, errClosed)
+	}
 	if c.closer == nil {
 		return nil
 	}
@@ -271,49 +276,49 @@ func (c *csvReader) oversize(header bool) (*Record, error) {
 	return rec, nil
 }
 
-// buildFields turns the spans found by parse into strings: one string for
-// the record, fast fields being substrings of it.
+// buildFields turns the spans found by parse into strings: one string per
+// record (the raw record, or the decoded fields laid end to end), the fields
+// being substrings of it.
 func (c *csvReader) buildFields(raw []byte) []string {
-	valid := utf8.Valid(raw)
-	s := string(raw)
+	var s string
+	if c.decoded {
+		s = string(c.out)
+	} else {
+		s = string(raw)
+	}
 	f := c.fields[:0]
 	for _, sp := range c.spans {
-		var v string
-		if sp.slow {
-			c.scratch = decodeQuoted(c.scratch[:0], raw[sp.start:sp.end])
-			v = string(c.scratch)
-		} else {
-			v = s[sp.start:sp.end]
+		f = append(f, s[sp.start:sp.end])
+	}
+	if !isASCII(raw) && !utf8.Valid(raw) {
+		for i, v := range f {
+			if !utf8.ValidString(v) {
+				f[i] = strings.ToValidUTF8(v, "\uFFFD")
+				c.invalid++
+			}
 		}
-		if !valid && !utf8.ValidString(v) {
-			v = strings.ToValidUTF8(v, "\uFFFD")
-			c.invalid++
-		}
-		f = append(f, v)
 	}
 	c.fields = f
 	return f
 }
 
-// decodeQuoted appends to dst the value of a field that starts with a quote:
-// the quoted part with "" unescaped, then any text after the closing quote
-// as it stands.
-func decodeQuoted(dst, raw []byte) []byte {
-	i := 1
-	for {
-		k := bytes.IndexByte(raw[i:], '"')
-		if k < 0 {
-			return append(dst, raw[i:]...)
-		}
-		dst = append(dst, raw[i:i+k]...)
-		i += k + 1
-		if i < len(raw) && raw[i] == '"' {
-			dst = append(dst, '"')
-			i++
-			continue
-		}
-		return append(dst, raw[i:]...)
+// isASCII reports whether b is all ASCII, eight bytes at a time (much faster
+// than utf8.Valid on ASCII text).
+func isASCII(b []byte) bool {
+	var acc uint64
+	for len(b) >= 32 {
+		acc |= binary.LittleEndian.Uint64(b) | binary.LittleEndian.Uint64(b[8:]) |
+			binary.LittleEndian.Uint64(b[16:]) | binary.LittleEndian.Uint64(b[24:])
+		b = b[32:]
 	}
+	for len(b) >= 8 {
+		acc |= binary.LittleEndian.Uint64(b)
+		b = b[8:]
+	}
+	for _, x := range b {
+		acc |= uint64(x)
+	}
+	return acc&0x8080808080808080 == 0
 }
 
 // scanUnquoted scans an unquoted field from data[j:]. It returns where the
@@ -339,15 +344,19 @@ func (c *csvReader) scanUnquoted(data []byte, j int) (end int, stop uint8, quote
 // that data holds everything left in the input.
 func (c *csvReader) parse(data []byte, atEOF bool) (res, rawEnd, next int) {
 	c.spans = c.spans[:0]
+	c.decoded = false
 	c.anomaly = false
 	c.bareQuote = 0
+	out := c.out[:0]
+	defer func() { c.out = out }()
 	delim := c.delim
 	n := len(data)
 	i := 0
 	for {
 		if i < n && data[i] == '"' {
+			ostart := len(out) // where the field starts in out, if decoded
 			j := i + 1
-			slow := false
+			seg := j // start of the quoted text not yet copied to out
 			for {
 				k := bytes.IndexByte(data[j:], '"')
 				if k < 0 {
@@ -359,103 +368,115 @@ func (c *csvReader) parse(data []byte, atEOF bool) (res, rawEnd, next int) {
 				}
 				j += k + 1
 				if j < n && data[j] == '"' {
-					slow = true
+					// An escaped quote: keep the first of the pair.
+					if !c.decoded {
+						out = c.startDecoding(out, data, i)
+						ostart = len(out)
+					}
+					out = append(out, data[seg:j]...)
 					j++
+					seg = j
 					continue
 				}
 				break
 			}
 			// data[j-1] is the closing quote.
-			fs := span{i + 1, j - 1, false}
-			if slow {
-				fs = span{i, j, true}
-			}
-			if j == n {
-				if !atEOF {
-					c.quoteOpen = i
-					return resMore, 0, 0
-				}
-				c.spans = append(c.spans, fs)
-				return resOK, n, n
-			}
-			switch b := data[j]; {
-			case b == delim:
-				c.spans = append(c.spans, fs)
-				i = j + 1
-				continue
-			case b == '\n':
-				c.spans = append(c.spans, fs)
-				return resOK, j, j + 1
-			case b == '\r':
-				if j+1 < n {
-					if data[j+1] == '\n' {
-						c.spans = append(c.spans, fs)
-						return resOK, j, j + 2
-					}
-				} else if !atEOF {
-					c.quoteOpen = -1
-					return resMore, 0, 0
-				} else {
-					c.spans = append(c.spans, fs)
-					return resOK, j, n
-				}
-			}
-			// Text after the closing quote: keep it, as Python's csv does.
-			c.anomaly = true
-			e, stop, _ := c.scanUnquoted(data, j)
-			switch stop {
-			case clsDelim:
-				c.spans = append(c.spans, span{i, e, true})
-				i = e + 1
-				continue
-			case clsLine:
-				fe := e
-				if fe > j && data[fe-1] == '\r' {
-					fe--
-				}
-				c.spans = append(c.spans, span{i, fe, true})
-				return resOK, fe, e + 1
-			}
-			if !atEOF {
-				c.quoteOpen = -1
+			if j == n && !atEOF {
+				c.quoteOpen = i
 				return resMore, 0, 0
 			}
-			fe := n
-			if fe > j && data[fe-1] == '\r' {
-				fe--
+			end := -1 // end of the record (before its terminator), if it ends here
+			switch {
+			case j == n:
+				end, next = n, n
+			case data[j] == delim:
+			case data[j] == '\n':
+				end, next = j, j+1
+			case data[j] == '\r' && j+1 < n && data[j+1] == '\n':
+				end, next = j, j+2
+			case data[j] == '\r' && j+1 == n:
+				if !atEOF {
+					c.quoteOpen = -1
+					return resMore, 0, 0
+				}
+				end, next = j, n
+			default:
+				// Text after the closing quote: keep it, as Python's csv does.
+				c.anomaly = true
+				e, stop, _ := c.scanUnquoted(data, j)
+				if stop == 0 && !atEOF {
+					c.quoteOpen = -1
+					return resMore, 0, 0
+				}
+				fe := e
+				if stop != clsDelim && fe > j && data[fe-1] == '\r' {
+					fe--
+				}
+				if !c.decoded {
+					out = c.startDecoding(out, data, i)
+					ostart = len(out)
+				}
+				out = append(out, data[seg:j-1]...)
+				out = append(out, data[j:fe]...)
+				c.spans = append(c.spans, span{ostart, len(out)})
+				switch stop {
+				case clsDelim:
+					i = e + 1
+					continue
+				case clsLine:
+					return resOK, fe, e + 1
+				}
+				return resOK, fe, n
 			}
-			c.spans = append(c.spans, span{i, fe, true})
-			return resOK, fe, n
+			if c.decoded {
+				out = append(out, data[seg:j-1]...)
+				c.spans = append(c.spans, span{ostart, len(out)})
+			} else {
+				c.spans = append(c.spans, span{i + 1, j - 1})
+			}
+			if end >= 0 {
+				return resOK, end, next
+			}
+			i = j + 1
+			continue
 		}
 
 		e, stop, quote := c.scanUnquoted(data, i)
 		if quote && c.bareQuote == 0 {
 			c.bareQuote = len(c.spans) + 1
 		}
-		switch stop {
-		case clsDelim:
-			c.spans = append(c.spans, span{i, e, false})
-			i = e + 1
-			continue
-		case clsLine:
-			fe := e
-			if fe > i && data[fe-1] == '\r' {
-				fe--
-			}
-			c.spans = append(c.spans, span{i, fe, false})
-			return resOK, fe, e + 1
-		}
-		if !atEOF {
+		if stop == 0 && !atEOF {
 			c.quoteOpen = -1
 			return resMore, 0, 0
 		}
-		fe := n
-		if fe > i && data[fe-1] == '\r' {
+		fe := e
+		if stop != clsDelim && fe > i && data[fe-1] == '\r' {
 			fe--
 		}
-		c.spans = append(c.spans, span{i, fe, false})
+		if c.decoded {
+			start := len(out)
+			out = append(out, data[i:fe]...)
+			c.spans = append(c.spans, span{start, len(out)})
+		} else {
+			c.spans = append(c.spans, span{i, fe})
+		}
+		switch stop {
+		case clsDelim:
+			i = e + 1
+			continue
+		case clsLine:
+			return resOK, fe, e + 1
+		}
 		return resOK, fe, n
 	}
+}
+
+// startDecoding copies the record up to the field starting at data[i] into
+// out in one piece, so that the spans of the fields before it stay valid as
+// offsets into out; from now on every field of the record goes to out.
+func (c *csvReader) startDecoding(out, data []byte, i int) []byte {
+	c.decoded = true
+	return append(out[:0], data[:i]...)
 }
 
 // delimiterCandidates are the delimiters detectDelimiter chooses among, in

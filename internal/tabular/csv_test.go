@@ -302,7 +302,7 @@ func TestDetectDelimiter(t *testing.T) {
 		{"a\tb\tc\n1\t2\t3\n", '\t'},
 		{"a;b;c\n1;\"x;y\";3\n", ';'},
 		{"a|b|c\n1|2|3\n", '|'},
-		{"a,b;c\n\"x;y\",\"1;2\";3\n", ','},                  // a tie: ',' is preferred
+		{"a,b;c\n\"x;y\",\"1;2\";3\n", ','},                 // a tie: ',' is preferred
 		{"name;note\nAnn;\"a, b, c\"\nBob;\"d, e\"\n", ';'}, // commas only inside quotes
 		{"id,text\n1,\"semi; colon\"\n2,\"pipe | here\"\n", ','},
 		{"single\nx\ny\n", ','},

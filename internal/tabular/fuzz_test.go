@@ -3,6 +3,7 @@ package tabular
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -165,4 +166,51 @@ func hasDuplicate(h []string) bool {
 		seen[s] = true
 	}
 	return false
+}
+
+// FuzzJSONL checks that the JSON Lines reader does not panic, that it
+// accepts exactly the lines encoding/json accepts as objects, and that
+// string values come out as encoding/json decodes them.
+func FuzzJSONL(f *testing.F) {
+	for _, s := range []string{
+		`{"a":"x","b":[1,"y",null,true],"c":{"d":[{}]}}`,
+		`{"k\u00e9y":"v\"\\","n":-1.5e3}` + "\n\n" + `[1]`,
+		`{"a":1}` + "\n" + `{"a":"` + "\xff" + `","b":null}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.IndexByte(data, '{') < 0 {
+			data = append([]byte("{}\n"), data...) // keep it from sniffing as something else
+		}
+		r, err := NewReader(bytes.NewReader(data), "fuzz.jsonl", Options{Format: FormatJSONL})
+		if err != nil {
+			return
+		}
+		for {
+			rc, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				t.Fatalf("Next() fatal error %v on in-memory input", err)
+			}
+			var obj map[string]any
+			line := bytes.TrimSpace(bytes.TrimSuffix(rc.Raw, []byte("\r")))
+			isObj := bytes.IndexByte(line, 0) < 0 && json.Unmarshal(bytes.ToValidUTF8(line, []byte("\uFFFD")), &obj) == nil &&
+				obj != nil && line[0] == '{'
+			if isObj != (rc.Err == nil) {
+				t.Fatalf("line %d %q: record error %v; encoding/json object: %v", rc.Line, rc.Raw, rc.Err, isObj)
+			}
+			if rc.Err != nil {
+				continue
+			}
+			h := r.Header()
+			for i, v := range rc.Fields {
+				if s, ok := obj[h[i]].(string); ok && s != v {
+					t.Fatalf("line %d key %q = %q; encoding/json decodes %q", rc.Line, h[i], v, s)
+				}
+			}
+		}
+	})
 }

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sync/atomic"
 )
 
-const defaultBufSize = 1 << 20
+const defaultBufSize = 256 << 10
 
 // input is a sliding window over a stream: buf[pos:end] holds bytes read but
 // not yet consumed, and line is the 1-based line number of buf[pos]. The
@@ -28,7 +29,7 @@ func newInput(r io.Reader, name string, bufSize, maxRec int) *input {
 		bufSize = defaultBufSize
 	}
 	bufSize = max(bufSize, 4) // room for the magic numbers sniffed at the start
-	maxBuf := maxRec + 2 // a record of maxRec bytes plus "\r\n"
+	maxBuf := maxRec + 2      // a record of maxRec bytes plus "\r\n"
 	if maxBuf < bufSize {
 		maxBuf = bufSize
 	}
@@ -188,14 +189,15 @@ func trimCR(b []byte) []byte {
 	return b
 }
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it. The count is atomic:
+// with gzip input the reads happen in the read-ahead goroutine.
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }

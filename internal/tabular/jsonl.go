@@ -65,10 +65,13 @@ func (j *jsonlReader) InvalidUTF8() int64 { return j.invalid }
 
 // InputOffset returns how many bytes have been read from the underlying
 // reader (compressed bytes for gzip input).
-func (j *jsonlReader) InputOffset() int64 { return j.counter.n }
+func (j *jsonlReader) InputOffset() int64 { return j.counter.n.Load() }
 
 // Close releases the decompressor and the file opened by Open.
 func (j *jsonlReader) Close() error {
+	if j.err == nil {
+		j.err = fmt.Errorf("read %s: %w", j.name, errClosed)
+	}
 	if j.closer == nil {
 		return nil
 	}
@@ -79,12 +82,12 @@ func (j *jsonlReader) Close() error {
 
 // Next returns the next record; see Reader.
 func (j *jsonlReader) Next() (*Record, error) {
+	if j.err != nil {
+		return nil, j.err
+	}
 	if j.pending {
 		j.pending = false
 		return &j.rec, nil
-	}
-	if j.err != nil {
-		return nil, j.err
 	}
 	rec, err := j.read()
 	if err != nil && err != io.EOF {
@@ -217,12 +220,15 @@ func (j *jsonlReader) str(tok []byte) string {
 		}
 		return string(body)
 	}
+	if !utf8.Valid(body) {
+		// Replace as strings.ToValidUTF8 does (one U+FFFD a run), not as
+		// encoding/json does (one a byte).
+		j.invalid++
+		tok = bytes.ToValidUTF8(tok, []byte("\uFFFD"))
+	}
 	var s string
 	if err := json.Unmarshal(tok, &s); err != nil {
 		return string(body) // unreachable: the line is valid JSON
-	}
-	if !utf8.Valid(body) {
-		j.invalid++ // json.Unmarshal has replaced it
 	}
 	return s
 }

@@ -12,6 +12,13 @@ import (
 	"github.com/klauspost/compress/gzip"
 )
 
+// Gzip input is decompressed readAheadChunks chunks of readAheadChunk bytes
+// ahead of the parser.
+const (
+	readAheadChunk  = 256 << 10
+	readAheadChunks = 4
+)
+
 // sniffSize is how much of the (decompressed) input is examined to detect
 // the format and the CSV delimiter.
 const sniffSize = 64 << 10
@@ -69,12 +76,14 @@ func Open(path string, opts Options) (Reader, error) {
 // NewReader reads a CSV, TSV or JSON Lines stream from r, gzip-compressed or
 // not (detected by magic bytes). name is used in error messages and for
 // detecting the format from its extension. Parquet needs random access: use
-// Open. Closing the Reader does not close r.
+// Open. Gzip input is decompressed in a goroutine a few chunks ahead of the
+// parser, so that the two run on separate cores. Closing the Reader does not
+// close r.
 func NewReader(r io.Reader, name string, opts Options) (Reader, error) {
 	return newReader(r, name, opts, nil)
 }
 
-func newReader(r io.Reader, name string, opts Options, closeFile func() error) (Reader, error) {
+func newReader(r io.Reader, name string, opts Options, closeFile func() error) (_ Reader, err error) {
 	if opts.MaxRecordBytes < 0 {
 		return nil, fmt.Errorf("read %s: MaxRecordBytes is %d; want 0 (default) or more", name, opts.MaxRecordBytes)
 	}
@@ -93,18 +102,28 @@ func newReader(r io.Reader, name string, opts Options, closeFile func() error) (
 	var in *input
 	closer := closeFile
 	if bytes.Equal(prefix, gzipMagic) {
-		gz, err := gzip.NewReader(io.MultiReader(bytes.NewReader(prefix), counter))
-		if err != nil {
-			return nil, fmt.Errorf("read %s: not a valid gzip stream: %w", name, err)
+		gz, gzErr := gzip.NewReader(io.MultiReader(bytes.NewReader(prefix), counter))
+		if gzErr != nil {
+			return nil, fmt.Errorf("read %s: not a valid gzip stream: %w", name, gzErr)
 		}
-		closer = func() error {
-			err := gz.Close()
-			if closeFile != nil {
-				err = errors.Join(err, closeFile())
+		// Decompress in a goroutine, a few chunks ahead of the parser.
+		ra := newReadAhead(gz, readAheadChunk, readAheadChunks)
+		defer func() {
+			if err != nil { // stop the goroutine; Open closes the file
+				ra.stop()
+				ra.wait()
 			}
-			return err
+		}()
+		closer = func() error {
+			ra.stop()
+			var err error
+			if closeFile != nil {
+				err = closeFile() // also ends a Read blocked on a pipe
+			}
+			ra.wait()
+			return errors.Join(gz.Close(), err)
 		}
-		in = newInput(gz, name, opts.bufSize, maxRec)
+		in = newInput(ra, name, opts.bufSize, maxRec)
 	} else {
 		in = newInput(counter, name, opts.bufSize, maxRec)
 		in.end = copy(in.buf, prefix)

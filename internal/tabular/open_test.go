@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -252,5 +254,91 @@ func TestTSV(t *testing.T) {
 		if _, err := NewReader(strings.NewReader(in), "t.tsv", Options{}); err == nil {
 			t.Errorf("NewReader(%q) error = nil; want an error", in)
 		}
+	}
+}
+
+// TestGzipGoroutineEnds checks that the decompressing goroutine ends on
+// Close, on a header error, and after a fatal error.
+func TestGzipGoroutineEnds(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b\n")
+	for i := 0; i < 200000; i++ {
+		b.WriteString("1,2\n")
+	}
+	big := gzipBytes(t, []byte(b.String()))
+	base := runtime.NumGoroutine()
+
+	r, err := NewReader(bytes.NewReader(big), "big.csv.gz", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("Close() = %v", err)
+	}
+	if _, err := r.Next(); err == nil {
+		t.Errorf("Next() after Close = nil error; want one")
+	}
+	if _, err := NewReader(bytes.NewReader(gzipBytes(t, []byte("a,a\n1,2\n"))), "dup.csv.gz", Options{}); err == nil {
+		t.Errorf("NewReader(duplicate header) error = nil")
+	}
+	path := filepath.Join(t.TempDir(), "cut.csv.gz")
+	if err := os.WriteFile(path, big[:len(big)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := r.Next(); err != nil {
+			break
+		}
+	}
+	r.Close()
+
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > base {
+		t.Errorf("%d goroutines after closing; want %d", n, base)
+	}
+}
+
+// TestInputOffsetDuringGzip calls InputOffset while the read-ahead
+// goroutine decompresses (run with -race).
+func TestInputOffsetDuringGzip(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b\n")
+	for i := 0; i < 100000; i++ {
+		b.WriteString("10,20\n")
+	}
+	gz := gzipBytes(t, []byte(b.String()))
+	r, err := NewReader(bytes.NewReader(gz), "x.csv.gz", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p := r.(Progresser)
+	last := int64(0)
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		off := p.InputOffset()
+		if off < last || off > int64(len(gz)) {
+			t.Fatalf("InputOffset() = %d after %d; want non-decreasing and at most %d", off, last, len(gz))
+		}
+		last = off
+	}
+	if last != int64(len(gz)) {
+		t.Errorf("InputOffset() at the end = %d; want %d", last, len(gz))
 	}
 }

@@ -138,6 +138,9 @@ func (p *parquetReader) NumRows() int64 { return p.file.NumRows() }
 
 // Close closes the row reader and the file.
 func (p *parquetReader) Close() error {
+	if p.err == nil {
+		p.err = fmt.Errorf("read %s: %w", p.name, errClosed)
+	}
 	var err error
 	if p.rows != nil {
 		err = p.rows.Close()

@@ -118,8 +118,9 @@ type Reader interface {
 	// Delimiter returns the field delimiter of a CSV or TSV file, 0 for
 	// other formats.
 	Delimiter() rune
-	// Close releases the file and decompressor. It does not close the
-	// io.Reader given to NewReader.
+	// Close releases the file and the decompressor; Next then returns an
+	// error. It does not close the io.Reader given to NewReader, but for
+	// gzip input it waits for a Read on it that is under way to return.
 	Close() error
 }
 
@@ -140,16 +141,17 @@ type Progresser interface {
 // Sentinel errors wrapped by RecordError.Kind, for classifying rejects with
 // errors.Is.
 var (
-	// ErrFieldCount: a record has more or fewer fields than the header.
+	// ErrFieldCount marks a record with more or fewer fields than the header.
 	ErrFieldCount = errors.New("wrong number of fields")
-	// ErrQuote: a quoted field does not close (before the end of the file or
-	// within MaxRecordBytes), or bad quoting broke the record structure.
+	// ErrQuote marks a quoted field that does not close (before the end of
+	// the input or within MaxRecordBytes), or bad quoting that broke the
+	// record structure.
 	ErrQuote = errors.New("bad quoting")
-	// ErrTooLong: a line is longer than MaxRecordBytes.
+	// ErrTooLong marks a line longer than MaxRecordBytes.
 	ErrTooLong = errors.New("record too long")
-	// ErrBinary: a record contains a NUL byte.
+	// ErrBinary marks a record that contains a NUL byte.
 	ErrBinary = errors.New("binary content")
-	// ErrJSON: a JSON Lines line is not a valid JSON object.
+	// ErrJSON marks a JSON Lines line that is not a valid JSON object.
 	ErrJSON = errors.New("invalid JSON")
 )
 

@@ -73,10 +73,13 @@ func (t *tsvReader) InvalidUTF8() int64 { return t.invalid }
 
 // InputOffset returns how many bytes have been read from the underlying
 // reader (compressed bytes for gzip input).
-func (t *tsvReader) InputOffset() int64 { return t.counter.n }
+func (t *tsvReader) InputOffset() int64 { return t.counter.n.Load() }
 
 // Close releases the decompressor and the file opened by Open.
 func (t *tsvReader) Close() error {
+	if t.err == nil {
+		t.err = fmt.Errorf("read %s: %w", t.name, errClosed)
+	}
 	if t.closer == nil {
 		return nil
 	}
