@@ -183,7 +183,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	total, _ := parquetio.NumRows(rawPostings)
 	bar := progress.Count(total, "clean", "postings")
 	var n int64
-	err = parquetio.Scan(rawPostings, 4096, func(rows []rawRow) error {
+	// Decoding Parquet is most of the work: two goroutines decode alternate row groups while
+	// this one processes the rows in file order.
+	err = parquetio.ScanOrdered(ctx, rawPostings, 2, 4096, func(rows []rawRow) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
