@@ -1,0 +1,189 @@
+package mlp
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+func randMatrix(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
+}
+
+// refGemm computes op(A)·op(B) (+ c0 when acc) in float64.
+func refGemm(m, n, k int, a, b mat, c0 []float32, ldc int, acc bool) []float64 {
+	at := func(x mat, i, p int) float64 {
+		if x.trans {
+			return float64(x.data[p*x.ld+i])
+		}
+		return float64(x.data[i*x.ld+p])
+	}
+	out := make([]float64, m*n)
+	for i := range m {
+		for j := range n {
+			s := 0.0
+			if acc {
+				s = float64(c0[i*ldc+j])
+			}
+			for p := range k {
+				s += at(a, i, p) * at(b, p, j)
+			}
+			out[i*n+j] = s
+		}
+	}
+	return out
+}
+
+func TestGemm(t *testing.T) {
+	shapes := []struct{ m, n, k int }{
+		{1, 1, 1}, {6, 16, 4}, {7, 17, 5}, {5, 3, 300}, {32, 48, 257}, {13, 40, 520}, {64, 64, 64}, {3, 100, 0},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, kern := range kernels() {
+		for _, threads := range []int{1, 2, 3} {
+			g := newGemmKernel(kern, threads)
+			for _, s := range shapes {
+				for _, ta := range []bool{false, true} {
+					for _, tb := range []bool{false, true} {
+						for _, acc := range []bool{false, true} {
+							name := fmt.Sprintf("%s/t%d/%dx%dx%d/ta=%v/tb=%v/acc=%v", kern.name, threads, s.m, s.n, s.k, ta, tb, acc)
+							a := mat{data: randMatrix(rng, s.m*s.k), ld: s.k, trans: ta}
+							if ta {
+								a.ld = s.m
+							}
+							b := mat{data: randMatrix(rng, s.k*s.n), ld: s.n, trans: tb}
+							if tb {
+								b.ld = s.k
+							}
+							ldc := s.n + 3
+							c := randMatrix(rng, s.m*ldc)
+							want := refGemm(s.m, s.n, s.k, a, b, c, ldc, acc)
+							pad := append([]float32(nil), c...)
+							var (
+								mu   sync.Mutex
+								cols []int
+							)
+							g.run(s.m, s.n, s.k, a, b, c, ldc, acc, func(j0, j1 int) {
+								mu.Lock()
+								cols = append(cols, j0, j1)
+								mu.Unlock()
+							})
+							for i := range s.m {
+								for j := range ldc {
+									got := float64(c[i*ldc+j])
+									if j >= s.n {
+										if c[i*ldc+j] != pad[i*ldc+j] {
+											t.Fatalf("%s: C[%d][%d] (padding) = %v; want untouched %v", name, i, j, got, pad[i*ldc+j])
+										}
+										continue
+									}
+									w := want[i*s.n+j]
+									if math.Abs(got-w) > 1e-4*(1+math.Sqrt(float64(s.k))) {
+										t.Fatalf("%s: C[%d][%d] = %v; want %v", name, i, j, got, w)
+									}
+								}
+							}
+							covered := 0
+							for q := 0; q < len(cols); q += 2 {
+								covered += cols[q+1] - cols[q]
+							}
+							if covered != s.n {
+								t.Errorf("%s: epilogue covered %d columns (%v); want %d", name, covered, cols, s.n)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGemmThreadsIdentical checks that the result does not depend on the number of threads.
+func TestGemmThreadsIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m, n, k := 70, 300, 600
+	a := mat{data: randMatrix(rng, m*k), ld: k}
+	b := mat{data: randMatrix(rng, n*k), ld: k, trans: true}
+	var first []float32
+	for _, threads := range []int{1, 2, 3, 5} {
+		c := make([]float32, m*n)
+		newGemm(threads).run(m, n, k, a, b, c, n, false, nil)
+		if first == nil {
+			first = c
+			continue
+		}
+		for i := range c {
+			if math.Float32bits(c[i]) != math.Float32bits(first[i]) {
+				t.Fatalf("threads=%d: C[%d] = %v; want %v (as with 1 thread)", threads, i, c[i], first[i])
+			}
+		}
+	}
+}
+
+// BenchmarkGemm compares gonum's blas32.Gemm with this package's kernels on the shapes of a
+// training step (m × k times k × n, in the orientation each step uses them).
+func BenchmarkGemm(b *testing.B) {
+	shapes := []struct {
+		name         string
+		m, n, k      int
+		transA, tran bool
+	}{
+		{"fwd/256x384x512", 256, 512, 384, false, true},
+		{"fwd/256x512x256", 256, 256, 512, false, true},
+		{"fwd/256x128x376", 256, 376, 128, false, true},
+		{"fwd/32x384x512", 32, 512, 384, false, true},
+		{"bwdData/256x512x384", 256, 384, 512, false, false},
+		{"bwdWeight/512x256x384", 512, 384, 256, true, false},
+		{"bwdWeight/512x32x384", 512, 384, 32, true, false},
+	}
+	threads := defaultThreads()
+	for _, s := range shapes {
+		rng := rand.New(rand.NewPCG(5, 6))
+		ad, bd := randMatrix(rng, s.m*s.k), randMatrix(rng, s.k*s.n)
+		a := mat{data: ad, ld: s.k, trans: s.transA}
+		if s.transA {
+			a.ld = s.m
+		}
+		bm := mat{data: bd, ld: s.n, trans: s.tran}
+		if s.tran {
+			bm.ld = s.k
+		}
+		c := make([]float32, s.m*s.n)
+		flops := float64(2 * s.m * s.n * s.k)
+		b.Run("gonum/"+s.name, func(b *testing.B) {
+			ta, tb := blas.NoTrans, blas.NoTrans
+			ar, ac, br, bc := s.m, s.k, s.k, s.n
+			if s.transA {
+				ta, ar, ac = blas.Trans, s.k, s.m
+			}
+			if s.tran {
+				tb, br, bc = blas.Trans, s.n, s.k
+			}
+			ga := blas32.General{Rows: ar, Cols: ac, Stride: ac, Data: ad}
+			gb := blas32.General{Rows: br, Cols: bc, Stride: bc, Data: bd}
+			gc := blas32.General{Rows: s.m, Cols: s.n, Stride: s.n, Data: c}
+			for b.Loop() {
+				blas32.Gemm(ta, tb, 1, ga, gb, 0, gc)
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		for _, kern := range kernels() {
+			b.Run(kern.name+"/"+s.name, func(b *testing.B) {
+				g := newGemmKernel(kern, threads)
+				for b.Loop() {
+					g.run(s.m, s.n, s.k, a, bm, c, s.n, false, nil)
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
