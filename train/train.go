@@ -125,6 +125,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			valIdx = append(valIdx, i)
 		}
 	}
+	// A validation example whose role has no training example cannot be predicted; it would
+	// only stop training early (in the Kaggle data every role has one text, so a held-out group
+	// is a held-out role). Such examples are left out of validation and counted.
+	trainRoles := map[int32]bool{}
+	for _, i := range trainIdx {
+		trainRoles[ds.Y[i]] = true
+	}
+	kept := valIdx[:0]
+	for _, i := range valIdx {
+		if trainRoles[ds.Y[i]] {
+			kept = append(kept, i)
+		} else {
+			sinfo.ValUnseenRole++
+		}
+	}
+	valIdx = kept
 	if len(trainIdx) == 0 {
 		return nil, fmt.Errorf("train: the split left no training examples (%d examples, test %.2f, validation %.2f)", len(sides), cfg.Split.Test, cfg.Split.Validation)
 	}

@@ -5,16 +5,18 @@ import (
 	"flag"
 
 	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/evaluate"
 	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/ingest"
+	"github.com/skillx/skillx/train"
 )
 
 func init() {
 	register(&command{
 		name:    "run",
-		summary: "run every stage in order (ingest, clean, features)",
+		summary: "run every stage in order (ingest, clean, features, train, evaluate)",
 		usage: `Runs every stage in order; a stage whose inputs and parameters are unchanged is skipped
-(--force reruns all). Takes the ingest and features flags.
+(--force reruns all). Takes the flags of every stage.
 
 Outputs: everything the stages write under <workdir>.
 
@@ -26,6 +28,10 @@ Examples:
 			o.addFlags(fs)
 			var fo featuresOptions
 			fo.addFlags(fs)
+			var to trainOptions
+			to.addFlags(fs)
+			var eo evaluateOptions
+			eo.addFlags(fs, false)
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected arguments %q", args)
@@ -49,6 +55,22 @@ Examples:
 					return err
 				}
 				printFeatures(g, fres)
+				tcfg, err := to.config(g)
+				if err != nil {
+					return err
+				}
+				tres, err := train.Run(ctx, tcfg)
+				if err != nil {
+					return err
+				}
+				printTrain(g, tres)
+				ecfg := eo.cfg
+				ecfg.Workdir, ecfg.Version, ecfg.Logger, ecfg.Encoder = g.workdir, version, g.log, fo.enc
+				eres, err := evaluate.Run(ctx, ecfg)
+				if err != nil {
+					return err
+				}
+				printEvaluate(g, eres)
 				return nil
 			}
 		},

@@ -58,8 +58,12 @@ func printTrain(g *globalOptions, res *train.Result) {
 			valAcc = p.ValAcc
 		}
 	}
-	fmt.Fprintf(g.stdout, "train: wrote %s and %s (%d roles, encoder %s; best epoch %d of %d, validation accuracy %.3f on held-out groups)\n",
-		res.Paths.Model, res.Paths.Info, len(i.Labels), i.Encoder, i.Training.BestEpoch, i.Training.EpochsRun, valAcc)
+	val := fmt.Sprintf("validation accuracy %.3f on held-out groups", valAcc)
+	if i.Split.ValExamples == i.Split.ValUnseenRole {
+		val = "no validation: no held-out validation group has a role seen in training"
+	}
+	fmt.Fprintf(g.stdout, "train: wrote %s and %s (%d roles, encoder %s; best epoch %d of %d, %s)\n",
+		res.Paths.Model, res.Paths.Info, len(i.Labels), i.Encoder, i.Training.BestEpoch, i.Training.EpochsRun, val)
 	fmt.Fprintf(g.stdout, "train: %d test examples (%d groups) held out for skillx evaluate; curve %s\n", i.Split.TestExamples, i.Split.TestGroups, res.Paths.Curve)
 }
 

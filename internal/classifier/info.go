@@ -36,6 +36,9 @@ type SplitInfo struct {
 	TrainGroups   int `json:"train_groups"`
 	ValGroups     int `json:"validation_groups"`
 	TestGroups    int `json:"test_groups"`
+	// ValUnseenRole counts validation examples left out because their role has no training
+	// example (they cannot be predicted, and would only stop training early).
+	ValUnseenRole int `json:"validation_unseen_role_examples"`
 }
 
 // TrainingInfo records the training settings and outcome.

@@ -1,0 +1,130 @@
+package evaluate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/skillx/skillx/internal/atomicfile"
+	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/plots"
+)
+
+// writeReports writes metrics.json, report.md, per_class.csv, confusion.csv and confusion.png.
+func writeReports(p Paths, m *Metrics, info *classifier.Info) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode metrics: %w", err)
+	}
+	if err := atomicfile.WriteFile(p.Metrics, append(data, '\n')); err != nil {
+		return err
+	}
+	g := m.Grouped
+	if err := atomicfile.Write(p.PerClass, func(w io.Writer) error { return g.PerClassCSV(w) }); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(p.Confusion, func(w io.Writer) error { return g.ConfusionCSV(w) }); err != nil {
+		return err
+	}
+	classes := g.ConfusedClasses(25)
+	png := ""
+	if len(classes) >= 2 {
+		if err := plots.ConfusionHeatmap(p.ConfusionPNG, g.Confusion, info.Labels, classes,
+			"Most confused roles: held-out postings (grouped split)"); err != nil {
+			return err
+		}
+		png = "confusion.png"
+	}
+	return atomicfile.WriteFile(p.Report, []byte(markdown(m, info, png)))
+}
+
+func markdown(m *Metrics, info *classifier.Info, png string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Evaluation report\n\nModel `%s`, %d roles, encoder `%s`, skillx %s.\n\n", m.Model, m.Classes, m.Encoder, m.Version)
+	b.WriteString("## Accuracy on data the model has not seen\n\n")
+	b.WriteString("| model | split | N (weight) | top-1 | top-5 | macro-F1 | note |\n|---|---|---:|---:|---:|---:|---|\n")
+	for _, r := range m.Rows {
+		name := r.Name
+		if r.Headline {
+			name = "**" + name + "**"
+		}
+		if r.N == 0 {
+			fmt.Fprintf(&b, "| %s | %s | - | - | - | - | %s |\n", name, r.Split, r.Note)
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d (%.0f) | %.3f | %.3f | %.3f | %s |\n", name, r.Split, r.N, r.Weight, r.Top1, r.Top5, r.MacroF1, r.Note)
+	}
+	s := m.Split
+	fmt.Fprintf(&b, "\n**Headline:** the grouped split. Every distinct posting skills text (with the samples drawn from it) is a group; "+
+		"%d groups (%d examples) were held out of training (seed %d, test share %.2f, validation share %.2f of the rest) and are scored here by ONNX Runtime "+
+		"running `classifier.onnx`. No skills text is on both sides. Weights count source postings (duplicates included).\n\n",
+		s.TestGroups, s.TestExamples, s.Seed, s.Test, s.Validation)
+	b.WriteString("The 5-skill queries take 5 phrases of each held-out posting in a random order, joined with \", \", and embed them afresh: the closest thing to what a person types into the form.\n\n")
+	for _, r := range m.Rows {
+		if r.Leakage > 0 {
+			fmt.Fprintf(&b, "**Leakage warning:** the row-level split, as the prototype made it, puts %.1f%% of its test rows' texts in training too. "+
+				"Its figure is reported for comparison only and is not a result. (That comparison model runs through the Go forward pass.)\n\n", 100*r.Leakage)
+		}
+	}
+	if g := m.Grouped; g != nil && len(g.MostConfusedUnordered) > 0 {
+		b.WriteString("## Most confused role pairs (held-out postings, both directions)\n\n| role | role | weight |\n|---|---|---:|\n")
+		for i, p := range g.MostConfusedUnordered {
+			if i == 15 {
+				break
+			}
+			fmt.Fprintf(&b, "| %s | %s | %.0f |\n", p.TrueLabel, p.PredictedLabel, p.Weight)
+		}
+		if png != "" {
+			fmt.Fprintf(&b, "\n![confusion](%s)\n", png)
+		}
+		b.WriteString("\nPer-class precision, recall, F1 and support: `per_class.csv`; the full confusion matrix: `confusion.csv`.\n")
+		weak := append([]int(nil), indices(len(g.PerClass))...)
+		sort.SliceStable(weak, func(i, j int) bool { return g.PerClass[weak[i]].F1 < g.PerClass[weak[j]].F1 })
+		b.WriteString("\nWeakest roles by F1 (with support): ")
+		n := 0
+		for _, i := range weak {
+			c := g.PerClass[i]
+			if c.Support == 0 {
+				continue
+			}
+			if n > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %.2f (%.0f)", c.Label, c.F1, c.Support)
+			if n++; n == 8 {
+				break
+			}
+		}
+		b.WriteString(".\n")
+	}
+	b.WriteString("\n## Caveats\n\n")
+	caveats := append([]string(nil), m.Caveats...)
+	caveats = append(caveats,
+		"Roles that are near-duplicates in the data (\"UX/UI Designer\" and \"UI/UX Designer\" in the Kaggle set) cannot be told apart by skills; they count as errors here.",
+		"In the Kaggle data every role has a single skills text: the grouped split then holds out whole roles' texts, and a role with all its groups held out is unknown to the model.")
+	for _, c := range caveats {
+		fmt.Fprintf(&b, "- %s\n", c)
+	}
+	fmt.Fprintf(&b, "\n## Model card\n\n"+
+		"- **What:** an MLP (input %d, hidden %v, ReLU, softmax over %d roles) trained with weighted cross-entropy and Adam "+
+		"(learning rate %g, batch %d, best epoch %d of %d, early stopping patience %d), seed %d.\n"+
+		"- **Training data:** the examples of `data/features` (each distinct posting's skill phrases, and samples of 3 to 6 of them), "+
+		"embedded with `%s`; files hashed in `classifier.json`.\n"+
+		"- **Intended use:** suggest candidate next roles from about 5 skills, as input to a human or to Gemini's judgement; "+
+		"never a hiring or screening decision.\n"+
+		"- **Limits:** the labels are the training data's role names and no others; synthetic or templated postings (the Kaggle set) "+
+		"teach templated skills; figures on other sources (`skillx evaluate --against`) are lower.\n",
+		info.Input, info.Hidden, len(info.Labels), info.Training.LearningRate, info.Training.BatchSize, info.Training.BestEpoch,
+		info.Training.EpochsRun, info.Training.Patience, info.Seed, m.Encoder)
+	return b.String()
+}
+
+func indices(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
