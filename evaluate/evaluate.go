@@ -42,6 +42,13 @@ type Config struct {
 	Queries int
 	// RowLevel trains the comparison model of the prototype's row-level split.
 	RowLevel bool
+	// Against is another workdir (ingested and cleaned) to score the model on; "" for none.
+	Against string
+	// ONET is the O*NET database folder, for alternate titles (--against) and Related
+	// Occupations (--transitions).
+	ONET string
+	// Transitions scores predicted next roles against O*NET's Related Occupations.
+	Transitions bool
 	// Version is the skillx version recorded in reports.
 	Version string
 	// Logger receives progress logs; nil means slog.Default().
@@ -85,6 +92,8 @@ type Metrics struct {
 	Grouped      *metrics.Report      `json:"grouped,omitempty"`
 	Queries      *metrics.Report      `json:"queries,omitempty"`
 	UnknownRoles map[string]int       `json:"unknown_roles,omitempty"`
+	Against      *AgainstResult       `json:"against,omitempty"`
+	Transitions  *TransitionsResult   `json:"transitions,omitempty"`
 	Caveats      []string             `json:"caveats"`
 	Seed         uint64               `json:"seed"`
 	Version      string               `json:"skillx_version"`
@@ -169,106 +178,44 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		m.UnknownRoles = unknown
 		m.Caveats = append(m.Caveats, fmt.Sprintf("%d held-out postings have roles the model does not know (counted, not scored).", sum(unknown)))
 	}
-	if len(testIdx) == 0 {
-		return nil, fmt.Errorf("evaluate: the test split is empty (%d examples, test share %.2f): nothing to evaluate; train with a larger --test", len(ds.Examples), info.Split.Test)
+	if len(testIdx) == 0 && cfg.Against == "" && !cfg.Transitions {
+		return nil, fmt.Errorf("evaluate: the test split is empty (%d examples, test share %.2f): nothing to evaluate; train with a larger --test, or pass --against or --transitions", len(ds.Examples), info.Split.Test)
 	}
-	x, _, w := ds.Subset(testIdx)
-	probs, err := runner.Predict(x, len(testIdx))
-	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
-	}
-	preds := make([]metrics.Prediction, len(testIdx))
-	for j, i := range testIdx {
-		preds[j] = metrics.Prediction{True: labelIndex[ds.Examples[i].Role], Ranked: metrics.TopK(probs[j*len(info.Labels):(j+1)*len(info.Labels)], 5), Weight: float64(w[j])}
-	}
-	grouped, err := metrics.Evaluate(preds, info.Labels, 20)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
-	}
-	m.Grouped = &grouped
-	m.Rows = append(m.Rows, row("MLP (classifier.onnx)", "grouped by skills text (held-out postings)", grouped, true))
-
-	// The same, restricted to held-out postings whose role has training examples.
-	trained := map[int]bool{}
-	for i, ex := range ds.Examples {
-		if sides[i] != split.Test {
-			if y, ok := labelIndex[ex.Role]; ok {
-				trained[y] = true
-			}
+	if len(testIdx) > 0 {
+		if err := heldOut(ctx, cfg, ds, info, sides, testIdx, runner, labelIndex, &m); err != nil {
+			return nil, err
 		}
+	} else {
+		m.Rows = append(m.Rows, Row{Name: "MLP (classifier.onnx)", Split: "grouped", Headline: true,
+			Note: "no held-out split: the model was trained on every group (--test 0); only --against and --transitions figures below"})
 	}
-	var seen []metrics.Prediction
-	for _, p := range preds {
-		if trained[p.True] {
-			seen = append(seen, p)
-		}
-	}
-	switch {
-	case len(seen) == 0:
-		m.Rows = append(m.Rows, Row{Name: "MLP, held-out postings of roles seen in training", Split: "grouped",
-			Note: "none: every held-out posting's role is absent from training (each role has a single skills text)"})
-		m.Caveats = append(m.Caveats, "No held-out posting has a role the model was trained on: the grouped figures measure unseen roles, which no classifier over these labels can get right. The data has one skills text per role.")
-	case len(seen) < len(preds):
-		if rep, err := metrics.Evaluate(seen, info.Labels, 0); err == nil {
-			m.Rows = append(m.Rows, row("MLP, held-out postings of roles seen in training", "grouped", rep, false))
-		}
-	}
-
-	// Baselines on the same split, from the training side.
-	var trainIdx []int
-	for i, ex := range ds.Examples {
-		if sides[i] == split.Train || sides[i] == split.Validation {
-			if _, ok := labelIndex[ex.Role]; ok {
-				trainIdx = append(trainIdx, i)
-			}
-		}
-	}
-	if len(trainIdx) > 0 {
-		tx, _, tw := ds.Subset(trainIdx)
-		ty := make([]int, len(trainIdx))
-		for j, i := range trainIdx {
-			ty[j] = labelIndex[ds.Examples[i].Role]
-		}
-		testY := make([]int, len(preds))
-		testW := make([]float64, len(preds))
-		for j, p := range preds {
-			testY[j], testW[j] = p.True, p.Weight
-		}
-		tw64 := toF64(tw)
-		maj, err := metrics.Evaluate(metrics.MajorityBaseline(ty, tw64, len(info.Labels), testY, testW), info.Labels, 0)
-		if err == nil {
-			m.Rows = append(m.Rows, row("baseline: majority class", "grouped", maj, false))
-		}
-		cen, err := metrics.Evaluate(metrics.CentroidBaseline(tx, ty, tw64, len(info.Labels), ds.Dim, x, testY, testW), info.Labels, 0)
-		if err == nil {
-			m.Rows = append(m.Rows, row("baseline: nearest role centroid (cosine)", "grouped", cen, false))
-		}
-	}
-
-	// (c) 5-skill queries from held-out postings.
-	qrep, qn, err := queries(ctx, cfg, ds, info, sides, runner, labelIndex)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
-	}
-	if qn > 0 {
-		m.Queries = &qrep
-		m.Rows = append(m.Rows, row("MLP, 5-skill queries", "grouped: 5 phrases of each held-out posting, as a person types them", qrep, false))
-	}
-
-	// (a) the prototype's row-level split, for comparison only.
-	if cfg.RowLevel {
-		r, err := rowLevel(ctx, cfg, ds, info)
+	if cfg.Against != "" {
+		a, err := against(ctx, cfg, info, runner, ds.Dim)
 		if err != nil {
 			return nil, fmt.Errorf("evaluate: %w", err)
 		}
+		m.Against = a
+		r := Row{Name: "MLP on another source (--against)", Split: fmt.Sprintf("%s: %d of %d postings matched to a label", a.Workdir, a.MatchedExact+a.MatchedAlternate, a.Postings)}
+		if a.Report != nil {
+			r.N, r.Weight, r.Top1, r.Top5, r.MacroF1 = a.Report.N, a.Report.Weight, a.Report.Top1, a.Report.Top5, a.Report.MacroF1
+		} else {
+			r.Note = "no posting's role or title matches a model label"
+		}
 		m.Rows = append(m.Rows, r)
+	}
+	if cfg.Transitions {
+		t, err := transitions(ctx, cfg, info, runner, ds.Dim)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
+		}
+		m.Transitions = t
 	}
 	m.WallSeconds = time.Since(start).Seconds()
 	paths := OutputPaths(cfg.Workdir)
 	if err := writeReports(paths, &m, info); err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	log.Info("evaluate: done", "top1", fmt.Sprintf("%.3f", grouped.Top1), "top5", fmt.Sprintf("%.3f", grouped.Top5), "seconds", fmt.Sprintf("%.1f", m.WallSeconds))
+	log.Info("evaluate: done", "report", paths.Report, "seconds", fmt.Sprintf("%.1f", m.WallSeconds))
 	return &Result{Paths: paths, Metrics: m}, nil
 }
 
@@ -457,4 +404,102 @@ func rowLevel(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier
 		r.Note = fmt.Sprintf("LEAKAGE: %.1f%% of the test rows have a text that is also in training; this figure measures memory, not skill", 100*r.Leakage)
 	}
 	return r, nil
+}
+
+// heldOut scores the held-out postings (the headline), the seen-role subset, the baselines,
+// the 5-skill queries and the row-level comparison, adding rows to m.
+func heldOut(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier.Info, sides []split.Side, testIdx []int,
+	runner *classifier.Runner, labelIndex map[string]int, m *Metrics) error {
+	x, _, w := ds.Subset(testIdx)
+	probs, err := runner.Predict(x, len(testIdx))
+	if err != nil {
+		return fmt.Errorf("evaluate: %w", err)
+	}
+	preds := make([]metrics.Prediction, len(testIdx))
+	for j, i := range testIdx {
+		preds[j] = metrics.Prediction{True: labelIndex[ds.Examples[i].Role], Ranked: metrics.TopK(probs[j*len(info.Labels):(j+1)*len(info.Labels)], 5), Weight: float64(w[j])}
+	}
+	grouped, err := metrics.Evaluate(preds, info.Labels, 20)
+	if err != nil {
+		return fmt.Errorf("evaluate: %w", err)
+	}
+	m.Grouped = &grouped
+	m.Rows = append(m.Rows, row("MLP (classifier.onnx)", "grouped by skills text (held-out postings)", grouped, true))
+
+	// The same, restricted to held-out postings whose role has training examples.
+	trained := map[int]bool{}
+	for i, ex := range ds.Examples {
+		if sides[i] != split.Test {
+			if y, ok := labelIndex[ex.Role]; ok {
+				trained[y] = true
+			}
+		}
+	}
+	var seen []metrics.Prediction
+	for _, p := range preds {
+		if trained[p.True] {
+			seen = append(seen, p)
+		}
+	}
+	switch {
+	case len(seen) == 0:
+		m.Rows = append(m.Rows, Row{Name: "MLP, held-out postings of roles seen in training", Split: "grouped",
+			Note: "none: every held-out posting's role is absent from training (each role has a single skills text)"})
+		m.Caveats = append(m.Caveats, "No held-out posting has a role the model was trained on: the grouped figures measure unseen roles, which no classifier over these labels can get right. The data has one skills text per role.")
+	case len(seen) < len(preds):
+		if rep, err := metrics.Evaluate(seen, info.Labels, 0); err == nil {
+			m.Rows = append(m.Rows, row("MLP, held-out postings of roles seen in training", "grouped", rep, false))
+		}
+	}
+
+	// Baselines on the same split, from the training side.
+	var trainIdx []int
+	for i, ex := range ds.Examples {
+		if sides[i] == split.Train || sides[i] == split.Validation {
+			if _, ok := labelIndex[ex.Role]; ok {
+				trainIdx = append(trainIdx, i)
+			}
+		}
+	}
+	if len(trainIdx) > 0 {
+		tx, _, tw := ds.Subset(trainIdx)
+		ty := make([]int, len(trainIdx))
+		for j, i := range trainIdx {
+			ty[j] = labelIndex[ds.Examples[i].Role]
+		}
+		testY := make([]int, len(preds))
+		testW := make([]float64, len(preds))
+		for j, p := range preds {
+			testY[j], testW[j] = p.True, p.Weight
+		}
+		tw64 := toF64(tw)
+		maj, err := metrics.Evaluate(metrics.MajorityBaseline(ty, tw64, len(info.Labels), testY, testW), info.Labels, 0)
+		if err == nil {
+			m.Rows = append(m.Rows, row("baseline: majority class", "grouped", maj, false))
+		}
+		cen, err := metrics.Evaluate(metrics.CentroidBaseline(tx, ty, tw64, len(info.Labels), ds.Dim, x, testY, testW), info.Labels, 0)
+		if err == nil {
+			m.Rows = append(m.Rows, row("baseline: nearest role centroid (cosine)", "grouped", cen, false))
+		}
+	}
+
+	// (c) 5-skill queries from held-out postings.
+	qrep, qn, err := queries(ctx, cfg, ds, info, sides, runner, labelIndex)
+	if err != nil {
+		return fmt.Errorf("evaluate: %w", err)
+	}
+	if qn > 0 {
+		m.Queries = &qrep
+		m.Rows = append(m.Rows, row("MLP, 5-skill queries", "grouped: 5 phrases of each held-out posting, as a person types them", qrep, false))
+	}
+
+	// (a) the prototype's row-level split, for comparison only.
+	if cfg.RowLevel {
+		r, err := rowLevel(ctx, cfg, ds, info)
+		if err != nil {
+			return fmt.Errorf("evaluate: %w", err)
+		}
+		m.Rows = append(m.Rows, r)
+	}
+	return nil
 }

@@ -22,6 +22,9 @@ func writeReports(p Paths, m *Metrics, info *classifier.Info) error {
 		return err
 	}
 	g := m.Grouped
+	if g == nil {
+		return atomicfile.WriteFile(p.Report, []byte(markdown(m, info, "")))
+	}
 	if err := atomicfile.Write(p.PerClass, func(w io.Writer) error { return g.PerClassCSV(w) }); err != nil {
 		return err
 	}
@@ -67,6 +70,16 @@ func markdown(m *Metrics, info *classifier.Info, png string) string {
 			fmt.Fprintf(&b, "**Leakage warning:** the row-level split, as the prototype made it, puts %.1f%% of its test rows' texts in training too. "+
 				"Its figure is reported for comparison only and is not a result. (That comparison model runs through the Go forward pass.)\n\n", 100*r.Leakage)
 		}
+	}
+	if a := m.Against; a != nil {
+		fmt.Fprintf(&b, "**Another source (`--against %s`):** %d postings; %d matched a model label by exact case-insensitive role or title, %d more through O*NET's alternate and reported titles; the rest have no label to score.\n\n",
+			a.Workdir, a.Postings, a.MatchedExact, a.MatchedAlternate)
+	}
+	if t := m.Transitions; t != nil {
+		fmt.Fprintf(&b, "## Career transitions (O*NET Related Occupations)\n\nEach of %d occupations is queried with 5 of its own skills, as a person in that role would type them; "+
+			"the 5 most probable roles other than the occupation itself are scored against O*NET's expert-curated Related Occupations "+
+			"(restricted to occupations the model knows; %d occupations have at least one).\n\n| | hit@5 | precision@5 |\n|---|---:|---:|\n| MLP | %.3f | %.3f |\n| chance (5 roles at random) | %.3f | %.3f |\n\n",
+			t.Occupations, t.Evaluated, t.HitAt5, t.PrecisionAt5, t.ChanceHitAt5, t.ChancePrecisionAt5)
 	}
 	if g := m.Grouped; g != nil && len(g.MostConfusedUnordered) > 0 {
 		b.WriteString("## Most confused role pairs (held-out postings, both directions)\n\n| role | role | weight |\n|---|---|---:|\n")
