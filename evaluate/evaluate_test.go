@@ -1,0 +1,114 @@
+package evaluate
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/ingest"
+	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
+	"github.com/skillx/skillx/train"
+)
+
+// trained runs every stage up to train on the sample into a temp workdir.
+func trained(t *testing.T, test float64) string {
+	t.Helper()
+	ortlibtest.Init(t)
+	work := t.TempDir()
+	ctx := context.Background()
+	if _, err := ingest.Run(ctx, ingest.Config{Workdir: work, Preset: "kaggle", Inputs: []string{"../data/sample/job_postings.csv"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clean.Run(ctx, clean.Config{Workdir: work}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderHashing}, Samples: 4, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := train.DefaultConfig()
+	cfg.Workdir, cfg.Epochs, cfg.Split.Test = work, 40, test
+	if _, err := train.Run(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return work
+}
+
+func TestEvaluateSample(t *testing.T) {
+	work := trained(t, 0.2)
+	res, err := Run(context.Background(), Config{Workdir: work, Seed: 1, Queries: 2, RowLevel: true, Against: work})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	byName := map[string]Row{}
+	for _, r := range m.Rows {
+		byName[r.Name] = r
+	}
+	head := m.Rows[0]
+	if !head.Headline || head.N == 0 || head.N != m.Grouped.N {
+		t.Errorf("first row = %+v; want the headline grouped figure with N = %d", head, m.Grouped.N)
+	}
+	// 39 roles: a model that learnt something beats the majority baseline by far.
+	if maj := byName["baseline: majority class"]; head.Top1 <= maj.Top1+0.2 {
+		t.Errorf("headline top-1 %.3f does not beat the majority baseline %.3f by 0.2", head.Top1, maj.Top1)
+	}
+	if head.Top5 < head.Top1 {
+		t.Errorf("top-5 %.3f < top-1 %.3f", head.Top5, head.Top1)
+	}
+	rl := byName["MLP, row-level 80/20 split (the prototype's; comparison only)"]
+	if rl.Leakage <= 0 || !strings.Contains(rl.Note, "LEAKAGE") {
+		t.Errorf("row-level row = %+v; want a measured leakage and a warning (the sample has duplicate postings)", rl)
+	}
+	if m.Queries == nil || m.Queries.N != 2*head.N {
+		t.Errorf("queries = %v; want 2 per held-out posting", m.Queries)
+	}
+	// --against the same workdir: every posting matches its own label.
+	if a := m.Against; a == nil || a.MatchedExact != a.Postings || a.Report == nil {
+		t.Errorf("against itself = %+v; want every posting matched", a)
+	}
+	for _, p := range []string{res.Paths.Metrics, res.Paths.Report, res.Paths.PerClass, res.Paths.Confusion, res.Paths.ConfusionPNG} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("output %s: %v", p, err)
+		}
+	}
+	md, _ := os.ReadFile(res.Paths.Report)
+	for _, want := range []string{"Leakage warning", "Model card", "grouped", "hashing encoder"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	var back Metrics
+	data, _ := os.ReadFile(res.Paths.Metrics)
+	if err := json.Unmarshal(data, &back); err != nil || back.Grouped.Top1 != m.Grouped.Top1 {
+		t.Errorf("metrics.json does not round-trip: %v", err)
+	}
+}
+
+
+func TestEvaluateBadInputs(t *testing.T) {
+	work := trained(t, 0.2)
+	model := filepath.Join(work, "models", "classifier.onnx")
+	info, err := classifier.Read(filepath.Join(work, "models", "classifier.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := classifier.NewRunner(model, 100, len(info.Labels)); err == nil || !strings.Contains(err.Error(), "width 384") {
+		t.Errorf("runner with the wrong width = %v; want an error naming width 384", err)
+	}
+	short := filepath.Join(t.TempDir(), "labels.json")
+	labels, _ := json.Marshal(info.Labels[:10])
+	os.WriteFile(short, labels, 0o644)
+	if _, err := Run(context.Background(), Config{Workdir: work, Labels: short}); err == nil || !strings.Contains(err.Error(), "10 labels") {
+		t.Errorf("labels file with 10 labels = %v; want an error naming the count", err)
+	}
+	noTest := trained(t, 0)
+	if _, err := Run(context.Background(), Config{Workdir: noTest}); err == nil || !strings.Contains(err.Error(), "test split is empty") {
+		t.Errorf("model trained with --test 0 = %v; want an empty test split error", err)
+	}
+}

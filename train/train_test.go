@@ -1,0 +1,100 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"sort"
+	"testing"
+
+	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/ingest"
+	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/onnxpb"
+	"github.com/skillx/skillx/internal/split"
+)
+
+// prepare runs ingest, clean and features (hashing encoder) on the sample into a temp workdir.
+func prepare(t *testing.T) string {
+	t.Helper()
+	work := t.TempDir()
+	ctx := context.Background()
+	if _, err := ingest.Run(ctx, ingest.Config{Workdir: work, Preset: "kaggle", Inputs: []string{"../data/sample/job_postings.csv"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clean.Run(ctx, clean.Config{Workdir: work}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderHashing}, Samples: 4, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return work
+}
+
+func TestTrainDeterministicAndHeldOut(t *testing.T) {
+	work := prepare(t)
+	cfg := DefaultConfig()
+	cfg.Workdir, cfg.Epochs = work, 15
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := os.ReadFile(res.Paths.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := classifier.Read(res.Paths.Info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sort.StringsAreSorted(info.Labels) || len(info.Labels) != 39 || info.Encoder != "hashing-v1-384" {
+		t.Errorf("labels %d sorted %v encoder %q; want 39 sorted labels of hashing-v1-384", len(info.Labels), sort.StringsAreSorted(info.Labels), info.Encoder)
+	}
+	s := info.Split
+	if s.Method != "grouped" || s.TestGroups == 0 || s.TestExamples == 0 || s.TrainExamples+s.ValExamples+s.TestExamples == 0 {
+		t.Errorf("split = %+v; want a grouped split with held-out test groups", s)
+	}
+	md, err := onnxpb.ReadMetadata(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, kv := range md {
+		keys[kv.Key] = true
+	}
+	for _, k := range []string{"labels", "encoder", "examples_sha256"} {
+		if !keys[k] {
+			t.Errorf("ONNX metadata lacks %q", k)
+		}
+	}
+	for _, p := range []string{res.Paths.Curve, res.Paths.CurveCSV, res.Paths.Model + ".manifest.json"} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("output %s: %v", p, err)
+		}
+	}
+
+	// Same inputs and seed: byte-identical model.
+	cfg.Force = true
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := os.ReadFile(res.Paths.Model)
+	if !bytes.Equal(first, second) {
+		t.Errorf("retraining with the same seed changed classifier.onnx")
+	}
+
+}
+
+func TestTrainBadSplit(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Workdir = t.TempDir()
+	cfg.Split = split.Fractions{Test: 1.2}
+	if _, err := Run(context.Background(), cfg); err == nil {
+		t.Errorf("Run with test share 1.2 succeeded; want an error")
+	}
+	cfg.Split = split.Fractions{Test: 0.2}
+	if _, err := Run(context.Background(), cfg); err == nil {
+		t.Errorf("Run without features succeeded; want an error")
+	}
+}
