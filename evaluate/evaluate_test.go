@@ -90,7 +90,6 @@ func TestEvaluateSample(t *testing.T) {
 	}
 }
 
-
 func TestEvaluateBadInputs(t *testing.T) {
 	work := trained(t, 0.2)
 	model := filepath.Join(work, "models", "classifier.onnx")

@@ -55,29 +55,39 @@ func benchTexts(b *testing.B) []string {
 }
 
 // BenchmarkONNXMiniLM embeds anchors/skills1000.txt (one op is the whole file) with a
-// MiniLM-L6-shaped model, for each number of intra-op threads, batch size, and with the texts
+// MiniLM-L6-shaped model, for 1 and 2 intra-op threads, ONNX Runtime's thread spinning off
+// (the encoder's setting) or on (ONNX Runtime's default), each batch size, and the texts
 // sorted by length or left in input order (every batch is padded to its own longest text
-// either way). It reports texts/s, tokens/s (real word pieces) and the share of padding among
-// the positions fed to the model. Compare with bench/anchors/transformers-js.sh on the model
-// file that it logs.
+// either way). It reports texts/s, tokens/s (real word pieces, [CLS] and [SEP] included) and
+// the share of padding among the positions fed to the model. Compare
+// threads=2/spin=off/batch=32/sorted (the defaults on 2 cores) with
+// bench/anchors/transformers-js.sh run on the model file that it logs.
 func BenchmarkONNXMiniLM(b *testing.B) {
 	ortlibtest.Init(b)
 	model := benchModel(b)
 	tokPath := realTokenizerPath(b)
 	texts := benchTexts(b)
 	b.Logf("model %s, %d texts", model, len(texts))
-	for _, threads := range []int{1, 2} {
-		e, err := NewONNX(ONNXConfig{Model: model, Tokenizer: tokPath, Threads: threads})
+	defer func(saved bool) { spinning = saved }(spinning)
+	for _, set := range []struct {
+		threads int
+		spin    bool
+		batches []int
+	}{
+		{threads: 2, batches: []int{8, 16, 32, 64}},
+		{threads: 1, batches: []int{8, 16, 32, 64}},
+		{threads: 2, spin: true, batches: []int{32}},
+	} {
+		spinning = set.spin
+		e, err := NewONNX(ONNXConfig{Model: model, Tokenizer: tokPath, Threads: set.threads})
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, batch := range []int{8, 16, 32, 64} {
+		spin := map[bool]string{false: "off", true: "on"}[set.spin]
+		for _, batch := range set.batches {
 			for _, sorted := range []bool{true, false} {
-				order := "sorted"
-				if !sorted {
-					order = "input-order"
-				}
-				b.Run(fmt.Sprintf("threads=%d/batch=%d/%s", threads, batch, order), func(b *testing.B) {
+				order := map[bool]string{false: "input-order", true: "sorted"}[sorted]
+				b.Run(fmt.Sprintf("threads=%d/spin=%s/batch=%d/%s", set.threads, spin, batch, order), func(b *testing.B) {
 					e.cfg.BatchSize, e.sorted = batch, sorted
 					if _, err := e.Encode(context.Background(), texts[:2*batch]); err != nil { // warm up
 						b.Fatal(err)

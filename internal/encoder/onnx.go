@@ -219,7 +219,14 @@ func readModel(path string) (signature, string, error) {
 	return sig, hex.EncodeToString(sum[:]), nil
 }
 
-// newSession creates the ONNX Runtime session for the model's inputs and chosen output.
+// spinning lets ONNX Runtime's intra-op threads spin while they wait for work, its default.
+// Off, they sleep: on 2 shared cores that measured faster (BenchmarkONNXMiniLM, the spin=on
+// sub-benchmarks against the others), since spinning threads take the cores from the Go side
+// of the pipeline and from other processes. Only benchmarks change it.
+var spinning = false
+
+// newSession creates the ONNX Runtime session for the model's inputs and chosen output, with
+// cfg.Threads intra-op threads that sleep rather than spin while idle.
 func newSession(cfg ONNXConfig, sig signature) (s *ort.DynamicAdvancedSession, err error) {
 	opts, err := ort.NewSessionOptions()
 	if err != nil {
@@ -229,10 +236,12 @@ func newSession(cfg ONNXConfig, sig signature) (s *ort.DynamicAdvancedSession, e
 	if err := errors.Join(opts.SetIntraOpNumThreads(cfg.Threads), opts.SetInterOpNumThreads(1)); err != nil {
 		return nil, fmt.Errorf("set %d threads: %w", cfg.Threads, err)
 	}
-	if v := os.Getenv("XX_SPIN"); v != "" { // EXPERIMENT
-		if err := opts.AddSessionConfigEntry("session.intra_op.allow_spinning", v); err != nil {
-			return nil, err
-		}
+	spin := "0"
+	if spinning {
+		spin = "1"
+	}
+	if err := opts.AddSessionConfigEntry("session.intra_op.allow_spinning", spin); err != nil {
+		return nil, fmt.Errorf("set thread spinning: %w", err)
 	}
 	s, err = ort.NewDynamicAdvancedSession(cfg.Model, sig.inputs, []string{sig.output}, opts)
 	if err != nil {

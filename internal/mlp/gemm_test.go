@@ -19,8 +19,8 @@ func randMatrix(rng *rand.Rand, n int) []float32 {
 	return x
 }
 
-// refGemm computes op(A)·op(B) (+ c0 when acc) in float64.
-func refGemm(m, n, k int, a, b mat, c0 []float32, ldc int, acc bool) []float64 {
+// refGemm computes op(A)·op(B) (+ c0 when acc), then p's operations, in float64.
+func refGemm(m, n, k int, a, b mat, c0 []float32, ldc int, acc bool, p post) []float64 {
 	at := func(x mat, i, p int) float64 {
 		if x.trans {
 			return float64(x.data[p*x.ld+i])
@@ -34,8 +34,17 @@ func refGemm(m, n, k int, a, b mat, c0 []float32, ldc int, acc bool) []float64 {
 			if acc {
 				s = float64(c0[i*ldc+j])
 			}
-			for p := range k {
-				s += at(a, i, p) * at(b, p, j)
+			for q := range k {
+				s += at(a, i, q) * at(b, q, j)
+			}
+			if p.bias != nil {
+				s += float64(p.bias[j])
+			}
+			if p.relu && s < 0 {
+				s = 0
+			}
+			if p.mask != nil && !(p.mask[i*ldc+j] > 0) {
+				s = 0
 			}
 			out[i*n+j] = s
 		}
@@ -46,6 +55,7 @@ func refGemm(m, n, k int, a, b mat, c0 []float32, ldc int, acc bool) []float64 {
 func TestGemm(t *testing.T) {
 	shapes := []struct{ m, n, k int }{
 		{1, 1, 1}, {6, 16, 4}, {7, 17, 5}, {5, 3, 300}, {32, 48, 257}, {13, 40, 520}, {64, 64, 64}, {3, 100, 0},
+		{40, 70, 30}, {200, 90, 9}, {100, 40, 200}, // parallel, with A packed by each goroutine or shared
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, kern := range kernels() {
@@ -54,8 +64,16 @@ func TestGemm(t *testing.T) {
 			for _, s := range shapes {
 				for _, ta := range []bool{false, true} {
 					for _, tb := range []bool{false, true} {
-						for _, acc := range []bool{false, true} {
-							name := fmt.Sprintf("%s/t%d/%dx%dx%d/ta=%v/tb=%v/acc=%v", kern.name, threads, s.m, s.n, s.k, ta, tb, acc)
+						for v := range 4 {
+							acc := v&1 != 0
+							var p post
+							if v >= 2 {
+								p = post{bias: randMatrix(rng, s.n), relu: v == 2}
+								if v == 3 {
+									p.mask = randMatrix(rng, s.m*(s.n+3))
+								}
+							}
+							name := fmt.Sprintf("%s/t%d/%dx%dx%d/ta=%v/tb=%v/acc=%v/post=%d", kern.name, threads, s.m, s.n, s.k, ta, tb, acc, v/2)
 							a := mat{data: randMatrix(rng, s.m*s.k), ld: s.k, trans: ta}
 							if ta {
 								a.ld = s.m
@@ -66,13 +84,13 @@ func TestGemm(t *testing.T) {
 							}
 							ldc := s.n + 3
 							c := randMatrix(rng, s.m*ldc)
-							want := refGemm(s.m, s.n, s.k, a, b, c, ldc, acc)
+							want := refGemm(s.m, s.n, s.k, a, b, c, ldc, acc, p)
 							pad := append([]float32(nil), c...)
 							var (
 								mu   sync.Mutex
 								cols []int
 							)
-							g.run(s.m, s.n, s.k, a, b, c, ldc, acc, func(j0, j1 int) {
+							g.run(s.m, s.n, s.k, a, b, c, ldc, acc, p, func(j0, j1 int) {
 								mu.Lock()
 								cols = append(cols, j0, j1)
 								mu.Unlock()
@@ -116,7 +134,7 @@ func TestGemmThreadsIdentical(t *testing.T) {
 	var first []float32
 	for _, threads := range []int{1, 2, 3, 5} {
 		c := make([]float32, m*n)
-		newGemm(threads).run(m, n, k, a, b, c, n, false, nil)
+		newGemm(threads).run(m, n, k, a, b, c, n, false, post{}, nil)
 		if first == nil {
 			first = c
 			continue
@@ -180,10 +198,49 @@ func BenchmarkGemm(b *testing.B) {
 			b.Run(kern.name+"/"+s.name, func(b *testing.B) {
 				g := newGemmKernel(kern, threads)
 				for b.Loop() {
-					g.run(s.m, s.n, s.k, a, bm, c, s.n, false, nil)
+					g.run(s.m, s.n, s.k, a, bm, c, s.n, false, post{}, nil)
 				}
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
+		}
+	}
+}
+
+// TestPackPanelB checks the packing of B panels, including the AVX transpose, against
+// the definition, for every remainder of kc modulo 8.
+func TestPackPanelB(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	const nr = 16
+	for _, trans := range []bool{false, true} {
+		for _, cols := range []int{16, 5} {
+			for kc := 1; kc <= 40; kc++ {
+				rowsB, colsB := 50, 37 // op(B) is 50 × 37
+				b := mat{data: randMatrix(rng, rowsB*colsB), ld: colsB, trans: trans}
+				if trans {
+					b.ld = rowsB
+				}
+				p0, j0 := 3, 20
+				if cols == 16 {
+					j0 = 21
+				}
+				dst := randMatrix(rng, nr*kc)
+				packPanelB(dst, b, j0, cols, p0, kc, nr)
+				for p := range kc {
+					for q := range nr {
+						want := float32(0)
+						if q < cols {
+							if trans {
+								want = b.data[(j0+q)*b.ld+p0+p]
+							} else {
+								want = b.data[(p0+p)*b.ld+j0+q]
+							}
+						}
+						if got := dst[p*nr+q]; got != want {
+							t.Fatalf("trans=%v cols=%d kc=%d: packed[%d][%d] = %v; want %v", trans, cols, kc, p, q, got, want)
+						}
+					}
+				}
+			}
 		}
 	}
 }

@@ -1,3 +1,6 @@
+// The AVX2/FMA micro-kernel of the matrix multiply (see kernel in gemm.go): a 6 × 16 tile
+// of C in twelve YMM accumulators, Y4..Y15 (row r in Y(4+2r), Y(5+2r)).
+
 #include "textflag.h"
 
 // STEP multiplies one column of a packed 6-row A panel (at SI+ao) by one row of a packed
@@ -24,8 +27,35 @@
 	VFMADD231PS Y0, Y3, Y14; \
 	VFMADD231PS Y1, Y3, Y15
 
-// func kernel6x16(k int, a, b, c *float32, ldc int, acc bool)
-TEXT ·kernel6x16(SB), NOSPLIT, $0-41
+// ROW finishes one row of the tile held in ya, yb at DX according to the flags in AX
+// (1: add C, 2: add the bias in Y0, Y1, 4: ReLU against the zeros in Y2, 8: zero where the
+// mask row at R10 is not positive), then stores it.
+#define ROW(ya, yb) \
+	TESTQ $1, AX; \
+	JZ    3(PC); \
+	VADDPS (DX), ya, ya; \
+	VADDPS 32(DX), yb, yb; \
+	TESTQ $2, AX; \
+	JZ    3(PC); \
+	VADDPS Y0, ya, ya; \
+	VADDPS Y1, yb, yb; \
+	TESTQ $4, AX; \
+	JZ    3(PC); \
+	VMAXPS ya, Y2, ya; \
+	VMAXPS yb, Y2, yb; \
+	TESTQ $8, AX; \
+	JZ    7(PC); \
+	VMOVUPS (R10), Y3; \
+	VCMPPS $0x1E, Y2, Y3, Y3; \
+	VANDPS Y3, ya, ya; \
+	VMOVUPS 32(R10), Y3; \
+	VCMPPS $0x1E, Y2, Y3, Y3; \
+	VANDPS Y3, yb, yb; \
+	VMOVUPS ya, (DX); \
+	VMOVUPS yb, 32(DX)
+
+// func kernel6x16(k int, a, b, c *float32, ldc int, flags int, bias, mask *float32)
+TEXT ·kernel6x16(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -72,58 +102,31 @@ loop1:
 	JNZ loop1
 
 store:
-	MOVBLZX acc+40(FP), AX
-	TESTB AL, AL
-	JZ overwrite
-	VADDPS (DX), Y4, Y4
-	VADDPS 32(DX), Y5, Y5
-	VMOVUPS Y4, (DX)
-	VMOVUPS Y5, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y6, Y6
-	VADDPS 32(DX), Y7, Y7
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y8, Y8
-	VADDPS 32(DX), Y9, Y9
-	VMOVUPS Y8, (DX)
-	VMOVUPS Y9, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y10, Y10
-	VADDPS 32(DX), Y11, Y11
-	VMOVUPS Y10, (DX)
-	VMOVUPS Y11, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y12, Y12
-	VADDPS 32(DX), Y13, Y13
-	VMOVUPS Y12, (DX)
-	VMOVUPS Y13, 32(DX)
-	ADDQ R8, DX
-	VADDPS (DX), Y14, Y14
-	VADDPS 32(DX), Y15, Y15
-	VMOVUPS Y14, (DX)
-	VMOVUPS Y15, 32(DX)
-	VZEROUPPER
-	RET
+	MOVQ flags+40(FP), AX
+	MOVQ bias+48(FP), R9
+	MOVQ mask+56(FP), R10
+	VXORPS Y2, Y2, Y2
+	TESTQ $2, AX
+	JZ   rows
+	VMOVUPS (R9), Y0
+	VMOVUPS 32(R9), Y1
 
-overwrite:
-	VMOVUPS Y4, (DX)
-	VMOVUPS Y5, 32(DX)
+rows:
+	ROW(Y4, Y5)
 	ADDQ R8, DX
-	VMOVUPS Y6, (DX)
-	VMOVUPS Y7, 32(DX)
+	ADDQ R8, R10
+	ROW(Y6, Y7)
 	ADDQ R8, DX
-	VMOVUPS Y8, (DX)
-	VMOVUPS Y9, 32(DX)
+	ADDQ R8, R10
+	ROW(Y8, Y9)
 	ADDQ R8, DX
-	VMOVUPS Y10, (DX)
-	VMOVUPS Y11, 32(DX)
+	ADDQ R8, R10
+	ROW(Y10, Y11)
 	ADDQ R8, DX
-	VMOVUPS Y12, (DX)
-	VMOVUPS Y13, 32(DX)
+	ADDQ R8, R10
+	ROW(Y12, Y13)
 	ADDQ R8, DX
-	VMOVUPS Y14, (DX)
-	VMOVUPS Y15, 32(DX)
+	ADDQ R8, R10
+	ROW(Y14, Y15)
 	VZEROUPPER
 	RET

@@ -49,8 +49,18 @@ func unit(rng *rand.Rand, dim int, centre []float64, sigma float64) []float64 {
 }
 
 // refLoss computes Σ coefᵢ·CEᵢ of the network with parameters p (flat, laid out like
-// trainer.params) in float64.
+// trainer.params: all weights, then all biases) in float64.
 func refLoss(sizes []int, p []float64, x []float32, y []int32, coef []float32) float64 {
+	var ws, bs [][]float64
+	off := 0
+	for l := range len(sizes) - 1 {
+		ws = append(ws, p[off:off+sizes[l]*sizes[l+1]])
+		off += sizes[l] * sizes[l+1]
+	}
+	for l := range len(sizes) - 1 {
+		bs = append(bs, p[off:off+sizes[l+1]])
+		off += sizes[l+1]
+	}
 	rows := len(y)
 	loss := 0.0
 	for i := range rows {
@@ -58,11 +68,9 @@ func refLoss(sizes []int, p []float64, x []float32, y []int32, coef []float32) f
 		for j := range a {
 			a[j] = float64(x[i*sizes[0]+j])
 		}
-		off := 0
 		for l := range len(sizes) - 1 {
 			in, out := sizes[l], sizes[l+1]
-			w, b := p[off:off+out*in], p[off+out*in:off+out*in+out]
-			off += out*in + out
+			w, b := ws[l], bs[l]
 			z := make([]float64, out)
 			for o := range z {
 				z[o] = b[o]
@@ -106,7 +114,7 @@ func TestGradient(t *testing.T) {
 		for i := range rows {
 			tr.coef[i] /= float32(wsum)
 		}
-		tr.forwardBackward(rows)
+		tr.forwardBackward(rows, false)
 
 		p := make([]float64, len(tr.params))
 		for i, v := range tr.params {
@@ -328,6 +336,34 @@ func TestPredictRowsIndependent(t *testing.T) {
 		}
 		if math.Abs(float64(sum)-1) > 1e-6 {
 			t.Fatalf("row %d probabilities sum to %v; want 1", i, sum)
+		}
+	}
+}
+
+// TestAdamApply checks the vectorised Adam update against the Go loop, for every length
+// remainder.
+func TestAdamApply(t *testing.T) {
+	h := adamStep{b1: 0.9, c1: 0.1, b2: 0.999, c2: 0.001, step: 1e-3 / 0.1, invBC2: 1 / float32(math.Sqrt(0.001)), eps: 1e-8}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for n := range 20 {
+		var vec, ref [4][]float32
+		for k := range vec {
+			vec[k] = randMatrix(rng, n)
+			if k == 3 { // v ≥ 0
+				for i := range vec[k] {
+					vec[k][i] *= vec[k][i]
+				}
+			}
+			ref[k] = append([]float32(nil), vec[k]...)
+		}
+		h.apply(vec[0], vec[1], vec[2], vec[3])
+		h.applyGo(ref[0], ref[1], ref[2], ref[3])
+		for k, name := range []string{"p", "g", "m", "v"} {
+			for i := range n {
+				if vec[k][i] != ref[k][i] {
+					t.Errorf("n=%d: apply %s[%d] = %v; want %v (the Go loop)", n, name, i, vec[k][i], ref[k][i])
+				}
+			}
 		}
 	}
 }

@@ -133,25 +133,7 @@ func (f *forward) run(m *Model, x []float32, rows int) {
 		z, bias := f.acts[l+1], m.B[l]
 		relu := l < last
 		f.g.run(rows, out, in, mat{data: f.acts[l], ld: in}, mat{data: m.W[l], ld: in, trans: true}, z, out, false,
-			func(j0, j1 int) { biasAct(z, bias, rows, out, j0, j1, relu) })
-	}
-}
-
-// biasAct adds bias to columns [j0, j1) of the rows × cols matrix z and applies ReLU when
-// relu is true.
-func biasAct(z, bias []float32, rows, cols, j0, j1 int, relu bool) {
-	b := bias[j0:j1]
-	for i := range rows {
-		row := z[i*cols+j0 : i*cols+j1]
-		if relu {
-			for j, v := range row {
-				row[j] = max(v+b[j], 0)
-			}
-		} else {
-			for j, v := range row {
-				row[j] = v + b[j]
-			}
-		}
+			post{bias: bias, relu: relu}, nil)
 	}
 }
 

@@ -129,9 +129,11 @@ type trainer struct {
 	m       *Model
 	threads int
 
-	// Parameters, gradients and Adam's moments, each in one flat slice laid out as
-	// W[0], B[0], W[1], B[1], ...; m.W, m.B, gW and gB are subslices.
+	// Parameters, gradients and Adam's moments, each in one flat slice laid out as W[0],
+	// W[1], ..., B[0], B[1], ...; m.W, m.B, gW and gB are subslices, and the biases are
+	// the tail from biasOff on.
 	params, grads, mom, vel []float32
+	biasOff                 int
 	gW, gB                  [][]float32
 	steps                   int
 
@@ -155,17 +157,20 @@ func newTrainer(cfg Config) *trainer {
 	t.params, t.grads = make([]float32, total), make([]float32, total)
 	t.mom, t.vel = make([]float32, total), make([]float32, total)
 
-	init := newModel(cfg)
 	t.m = &Model{Config: cfg, W: make([][]float32, L), B: make([][]float32, L)}
 	off := 0
 	for l := range L {
-		nw, nb := s[l+1]*s[l], s[l+1]
+		nw := s[l+1] * s[l]
 		t.m.W[l], t.gW[l] = t.params[off:off+nw:off+nw], t.grads[off:off+nw:off+nw]
 		off += nw
+	}
+	t.biasOff = off
+	for l := range L {
+		nb := s[l+1]
 		t.m.B[l], t.gB[l] = t.params[off:off+nb:off+nb], t.grads[off:off+nb:off+nb]
 		off += nb
 	}
-	t.m.copyFrom(init)
+	t.m.copyFrom(newModel(cfg))
 
 	rows := cfg.BatchSize
 	t.f = newForward(s, max(rows, predictChunk), cfg.Threads)
@@ -197,7 +202,7 @@ func (t *trainer) step(d Dataset, idx []int32) (loss, correct, weight float64) {
 	for r, i := range idx {
 		t.coef[r] = float32(float64(d.weight(int(i))) / weight)
 	}
-	t.forwardBackward(rows)
+	t.forwardBackward(rows, true)
 	for r, i := range idx {
 		w := float64(d.weight(int(i)))
 		loss += w * t.ce[r]
@@ -205,14 +210,14 @@ func (t *trainer) step(d Dataset, idx []int32) (loss, correct, weight float64) {
 			correct += w
 		}
 	}
-	t.adam()
 	return loss, correct, weight
 }
 
 // forwardBackward computes the gradients of the loss Σ coefᵢ·CEᵢ over the first rows
 // examples of the batch buffers into t.grads, each example's cross-entropy into t.ce and
-// whether it is classified correctly into t.right.
-func (t *trainer) forwardBackward(rows int) {
+// whether it is classified correctly into t.right. With update it also applies an Adam
+// step, each weight as soon as its gradient is final.
+func (t *trainer) forwardBackward(rows int, update bool) {
 	s, m, g := t.sizes, t.m, t.f.g
 	L := len(m.W)
 	t.f.run(m, t.x[:rows*t.cfg.Input], rows)
@@ -221,77 +226,121 @@ func (t *trainer) forwardBackward(rows int) {
 	classes := t.cfg.Classes
 	logits := t.f.acts[L]
 	t.delta[L-1] = logits
-	parallel(t.threads, rows, 16, func(lo, hi int) {
+	parallel(t.threads, rows, 8, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			t.right[i] = argmax(logits[i*classes:(i+1)*classes]) == int(t.y[i])
+			row := logits[i*classes : (i+1)*classes]
+			t.right[i] = argmax(row) == int(t.y[i])
+			t.ce[i] = softmaxRow(row, int(t.y[i]), t.coef[i])
 		}
 	})
-	softmaxRows(logits, rows, classes, t.y, t.ce, t.threads)
-	parallel(t.threads, rows, 16, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			row, c := logits[i*classes:(i+1)*classes], t.coef[i]
-			row[t.y[i]] -= 1
-			for j := range row {
-				row[j] *= c
-			}
-		}
-	})
+	colSums(t.gB[L-1], logits, rows, classes, t.threads)
 
+	var h adamStep
+	if update {
+		h = t.adamStep()
+	}
 	for l := L - 1; l >= 0; l-- {
 		in, out := s[l], s[l+1]
 		dz, a := t.delta[l], t.f.acts[l]
-		if l > 0 { // back to the previous layer's output, through its ReLU
-			prev := t.delta[l-1]
-			g.run(rows, in, out, mat{data: dz, ld: out}, mat{data: m.W[l], ld: in}, prev, in, false, func(j0, j1 int) {
-				for i := range rows {
-					row, act := prev[i*in+j0:i*in+j1], a[i*in+j0:i*in+j1]
-					for j, v := range act {
-						if v <= 0 {
-							row[j] = 0
-						}
-					}
-				}
-			})
+		if l > 0 {
+			// Back to the previous layer's output, through its ReLU, and that layer's
+			// bias gradient: the column sums.
+			prev, gb := t.delta[l-1], t.gB[l-1]
+			g.run(rows, in, out, mat{data: dz, ld: out}, mat{data: m.W[l], ld: in}, prev, in, false, post{mask: a},
+				func(j0, j1 int) { colSumsRange(gb, prev, rows, in, j0, j1) })
 		}
-		g.run(out, in, rows, mat{data: dz, ld: out, trans: true}, mat{data: a, ld: in}, t.gW[l], in, false, nil)
-		gb := t.gB[l]
-		parallel(t.threads, out, 64, func(j0, j1 int) {
-			sum := gb[j0:j1]
-			clear(sum)
-			for i := range rows {
-				for j, v := range dz[i*out+j0 : i*out+j1] {
-					sum[j] += v
+		// The weight gradient; W[l] is not read again in this step, so Adam updates each
+		// column range as soon as it is final.
+		gw, w := t.gW[l], m.W[l]
+		off := t.offset(w)
+		var epilogue func(j0, j1 int)
+		if update {
+			epilogue = func(j0, j1 int) {
+				for o := range out {
+					lo, hi := off+o*in+j0, off+o*in+j1
+					h.apply(t.params[lo:hi], t.grads[lo:hi], t.mom[lo:hi], t.vel[lo:hi])
 				}
 			}
-		})
+		}
+		g.run(out, in, rows, mat{data: dz, ld: out, trans: true}, mat{data: a, ld: in}, gw, in, false, post{}, epilogue)
+	}
+	if update {
+		b := t.biasOff
+		h.apply(t.params[b:], t.grads[b:], t.mom[b:], t.vel[b:])
 	}
 }
 
-// adam applies one Adam step (PyTorch's formulation, with bias correction) to all
-// parameters from t.grads.
-func (t *trainer) adam() {
+// offset returns the position of the parameter slice p (one of t.m.W) in t.params.
+func (t *trainer) offset(p []float32) int {
+	off := 0
+	for _, w := range t.m.W {
+		if &w[0] == &p[0] {
+			return off
+		}
+		off += len(w)
+	}
+	panic("mlp: parameter not found")
+}
+
+// softmaxRow replaces the logits z by coef·(softmax(z) - onehot(y)), the gradient of
+// coef·CE with respect to z, and returns the cross-entropy CE = -log softmax(z)[y].
+func softmaxRow(z []float32, y int, coef float32) float64 {
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	zy := z[y] - mx
+	var sum float32
+	for j, v := range z {
+		e := expf(v - mx)
+		z[j] = e
+		sum += e
+	}
+	scale := coef / sum
+	for j := range z {
+		z[j] *= scale
+	}
+	z[y] -= coef
+	return math.Log(float64(sum)) - float64(zy)
+}
+
+// colSumsRange sets sum[j] to the sum over the rows of column j of the rows × cols matrix
+// d, for j in [j0, j1), adding rows in order.
+func colSumsRange(sum, d []float32, rows, cols, j0, j1 int) {
+	s := sum[j0:j1]
+	copy(s, d[j0:j1])
+	for i := 1; i < rows; i++ {
+		for j, v := range d[i*cols+j0 : i*cols+j1] {
+			s[j] += v
+		}
+	}
+}
+
+// colSums is colSumsRange over all columns, split across up to threads goroutines.
+func colSums(sum, d []float32, rows, cols, threads int) {
+	parallel(threads, cols, 64, func(j0, j1 int) { colSumsRange(sum, d, rows, cols, j0, j1) })
+}
+
+// adamStep counts a step and returns its scalars.
+func (t *trainer) adamStep() adamStep {
 	t.steps++
 	c := t.cfg
 	bc1 := 1 - math.Pow(c.Beta1, float64(t.steps))
 	bc2 := 1 - math.Pow(c.Beta2, float64(t.steps))
-	h := adamStep{
+	return adamStep{
 		b1: float32(c.Beta1), c1: float32(1 - c.Beta1),
 		b2: float32(c.Beta2), c2: float32(1 - c.Beta2),
 		step: float32(c.LearningRate / bc1), invBC2: float32(1 / math.Sqrt(bc2)), eps: float32(c.Eps),
 	}
-	parallel(t.threads, len(t.params), 1<<14, func(lo, hi int) {
-		h.apply(t.params[lo:hi], t.grads[lo:hi], t.mom[lo:hi], t.vel[lo:hi])
-	})
 }
 
-// adamStep holds the scalars of one Adam step.
+// adamStep holds the scalars of one Adam step, in the order adam_amd64.s reads them.
 type adamStep struct {
 	b1, c1, b2, c2, step, invBC2, eps float32
 }
 
-// apply updates p with gradients g and the moments m and v, all of the same length:
-// m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= step·m / (√v/√bc2 + eps).
-func (h adamStep) apply(p, g, m, v []float32) {
+// applyGo is apply in Go.
+func (h *adamStep) applyGo(p, g, m, v []float32) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for i, gi := range g {
 		mi := h.b1*m[i] + h.c1*gi
