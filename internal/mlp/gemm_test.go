@@ -244,3 +244,39 @@ func TestPackPanelB(t *testing.T) {
 		}
 	}
 }
+
+// TestPackPanelA checks the packing of A panels against the definition.
+func TestPackPanelA(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	for _, trans := range []bool{false, true} {
+		for _, mr := range []int{6, 4} {
+			for rows := 1; rows <= mr; rows++ {
+				for _, kc := range []int{1, 7, 33} {
+					rowsA, colsA := 20, 50 // op(A) is 20 × 50
+					a := mat{data: randMatrix(rng, rowsA*colsA), ld: colsA, trans: trans}
+					if trans {
+						a.ld = rowsA
+					}
+					i0, p0 := 20-mr, 4
+					dst := randMatrix(rng, mr*kc)
+					packPanelA(dst, a, i0, rows, p0, kc, mr)
+					for p := range kc {
+						for r := range mr {
+							want := float32(0)
+							if r < rows {
+								if trans {
+									want = a.data[(p0+p)*a.ld+i0+r]
+								} else {
+									want = a.data[(i0+r)*a.ld+p0+p]
+								}
+							}
+							if got := dst[p*mr+r]; got != want {
+								t.Fatalf("trans=%v mr=%d rows=%d kc=%d: packed[%d][%d] = %v; want %v", trans, mr, rows, kc, p, r, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
