@@ -483,6 +483,15 @@ func heldOut(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier.
 		}
 	}
 
+	// The model-free hashing encoder on the same split, when the model used another encoder.
+	if !strings.HasPrefix(ds.Encoder, "hashing") && len(trainIdx) > 0 {
+		r, err := hashingBaseline(ctx, ds, info, trainIdx, testIdx, labelIndex, preds)
+		if err != nil {
+			return fmt.Errorf("hashing baseline: %w", err)
+		}
+		m.Rows = append(m.Rows, r)
+	}
+
 	// (c) 5-skill queries from held-out postings.
 	qrep, qn, err := queries(ctx, cfg, ds, info, sides, runner, labelIndex)
 	if err != nil {
@@ -502,4 +511,55 @@ func heldOut(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier.
 		m.Rows = append(m.Rows, r)
 	}
 	return nil
+}
+
+// hashingBaseline trains the same MLP on hashing-encoder vectors of the training side and scores
+// the held-out postings: what the sentence model adds over bags of words.
+func hashingBaseline(ctx context.Context, ds *dataset.Set, info *classifier.Info, trainIdx, testIdx []int, labelIndex map[string]int, preds []metrics.Prediction) (Row, error) {
+	enc := encoder.Hashing(0)
+	embed := func(idx []int) ([]float32, error) {
+		texts := make([]string, len(idx))
+		for j, i := range idx {
+			texts[j] = ds.Examples[i].Text
+		}
+		vecs, err := enc.Encode(ctx, texts)
+		if err != nil {
+			return nil, err
+		}
+		x := make([]float32, 0, len(vecs)*enc.Dim())
+		for _, v := range vecs {
+			x = append(x, v...)
+		}
+		return x, nil
+	}
+	tx, err := embed(trainIdx)
+	if err != nil {
+		return Row{}, err
+	}
+	ty := make([]int32, len(trainIdx))
+	tw := make([]float32, len(trainIdx))
+	for j, i := range trainIdx {
+		ty[j], tw[j] = int32(labelIndex[ds.Examples[i].Role]), float32(ds.Examples[i].Weight)
+	}
+	cfg := mlp.Config{Input: enc.Dim(), Hidden: info.Hidden, Classes: len(info.Labels), LearningRate: info.Training.LearningRate,
+		BatchSize: info.Training.BatchSize, Epochs: max(info.Training.MaxEpochs, info.Training.BestEpoch, 1), Seed: info.Seed}
+	model, _, err := mlp.Train(ctx, cfg, mlp.Dataset{X: tx, Y: ty, W: tw}, mlp.Dataset{}, nil)
+	if err != nil {
+		return Row{}, err
+	}
+	x, err := embed(testIdx)
+	if err != nil {
+		return Row{}, err
+	}
+	probs := model.Predict(x, len(testIdx))
+	c := len(info.Labels)
+	hp := make([]metrics.Prediction, len(testIdx))
+	for j := range testIdx {
+		hp[j] = metrics.Prediction{True: preds[j].True, Ranked: metrics.TopK(probs[j*c:(j+1)*c], 5), Weight: preds[j].Weight}
+	}
+	rep, err := metrics.Evaluate(hp, info.Labels, 0)
+	if err != nil {
+		return Row{}, err
+	}
+	return row("baseline: same MLP on the hashing encoder", "grouped", rep, false), nil
 }
