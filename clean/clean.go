@@ -174,9 +174,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		postings  []records.CleanPosting
 		roles     = map[string]*roleAgg{}
 		roleOrder []*roleAgg
-		splits    = newSplitCache(1 << 16)
-		texts     = newTextCache(1 << 16)
-		roleNames = newRoleCache(1 << 16)
+		splits    = newMemo(1<<16, SplitSkills)
+		texts     = newMemo(1<<16, normalizeNonEmpty)
+		roleMemo  = newMemo(1<<16, roleNames)
 		allTexts  = map[[2]uint64]bool{}
 		allPhrase = map[string]bool{}
 	)
@@ -192,7 +192,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		for i := range rows {
 			r := &rows[i]
 			res.RawPostings++
-			display, roleKey := roleNames.get(r.Role)
+			names := roleMemo.get(r.Role)
+			display, roleKey := names[0], names[1]
 			skillsText := texts.get(r.Skills)
 			reject := func(field, kind, reason string) error {
 				res.Rejected++
@@ -420,66 +421,40 @@ func truncate(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// splitCache remembers the phrases of recent skills texts: sources repeat texts a lot.
-type splitCache struct {
-	m   map[string][]string
-	max int
+// memo remembers the results of compute for recent keys: sources repeat the same role names
+// and texts a lot. It forgets everything when it holds max entries, so memory stays bounded.
+type memo[V any] struct {
+	m       map[string]V
+	max     int
+	compute func(string) V
 }
 
-func newSplitCache(max int) *splitCache { return &splitCache{m: map[string][]string{}, max: max} }
+func newMemo[V any](max int, compute func(string) V) *memo[V] {
+	return &memo[V]{m: map[string]V{}, max: max, compute: compute}
+}
 
-func (c *splitCache) get(text string) []string {
-	if p, ok := c.m[text]; ok {
-		return p
+func (c *memo[V]) get(key string) V {
+	if v, ok := c.m[key]; ok {
+		return v
 	}
-	p := SplitSkills(text)
+	v := c.compute(key)
 	if len(c.m) >= c.max {
 		clear(c.m)
 	}
-	c.m[text] = p
-	return p
+	c.m[key] = v
+	return v
 }
 
-// textCache remembers the normalised form of recent texts.
-type textCache struct {
-	m   map[string]string
-	max int
+// roleNames returns the display form and key of a role name.
+func roleNames(role string) [2]string {
+	display := NormalizeRole(role)
+	return [2]string{display, RoleKey(display)}
 }
 
-func newTextCache(max int) *textCache { return &textCache{m: map[string]string{}, max: max} }
-
-func (c *textCache) get(s string) string {
+// normalizeNonEmpty is NormalizeText, skipping the empty string.
+func normalizeNonEmpty(s string) string {
 	if s == "" {
 		return ""
 	}
-	if t, ok := c.m[s]; ok {
-		return t
-	}
-	t := NormalizeText(s)
-	if len(c.m) >= c.max {
-		clear(c.m)
-	}
-	c.m[s] = t
-	return t
-}
-
-// roleCache remembers the display form and key of recent role names.
-type roleCache struct {
-	m   map[string][2]string
-	max int
-}
-
-func newRoleCache(max int) *roleCache { return &roleCache{m: map[string][2]string{}, max: max} }
-
-func (c *roleCache) get(role string) (display, key string) {
-	if v, ok := c.m[role]; ok {
-		return v[0], v[1]
-	}
-	display = NormalizeRole(role)
-	key = RoleKey(display)
-	if len(c.m) >= c.max {
-		clear(c.m)
-	}
-	c.m[role] = [2]string{display, key}
-	return display, key
+	return NormalizeText(s)
 }

@@ -296,30 +296,7 @@ func (s *tableSource) readFile(ctx context.Context, path string, out *sink) erro
 		}
 	}
 	var extras []byte
-	for n := 0; ; n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if p, ok := r.(tabular.Progresser); ok {
-				bar.Set(p.InputOffset())
-			}
-		}
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		st.Records++
-		if rec.Err != nil {
-			out.reject(st, records.Reject{
-				Stage: StageName, Source: s.name, SourceFile: base, SourceRow: rec.Row, SourceLine: rec.Line,
-				Kind: errKind(rec.Err), Reason: rec.Err.Error(), Raw: string(rec.Raw),
-			})
-			continue
-		}
+	return eachRecord(ctx, r, path, s.name, st, out, bar, func(rec *tabular.Record) error {
 		header := r.Header()
 		get := func(f Field) string {
 			i := cols[f]
@@ -342,14 +319,8 @@ func (s *tableSource) readFile(ctx context.Context, path string, out *sink) erro
 		if len(extras) > 0 {
 			p.Extras = string(append(extras, '}'))
 		}
-		if err := out.posting(st, p); err != nil {
-			return err
-		}
-	}
-	if c, ok := r.(tabular.UTF8Counter); ok {
-		st.InvalidUTF8 += c.InvalidUTF8()
-	}
-	return nil
+		return out.posting(st, p)
+	})
 }
 
 func fileSize(path string) int64 {
@@ -473,4 +444,43 @@ func errKind(err error) string {
 		return re.Kind.Error()
 	}
 	return "unreadable record"
+}
+
+// eachRecord reads every record of r (the file at path): it checks ctx and moves bar every few
+// thousand records, counts each record in st, writes unreadable ones to the rejects (as
+// source), and calls fn with the readable ones.
+func eachRecord(ctx context.Context, r tabular.Reader, path, source string, st *FileStats, out *sink, bar *progress.Bar, fn func(rec *tabular.Record) error) error {
+	base := filepath.Base(path)
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if p, ok := r.(tabular.Progresser); ok {
+				bar.Set(p.InputOffset())
+			}
+		}
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		st.Records++
+		if rec.Err != nil {
+			out.reject(st, records.Reject{
+				Stage: StageName, Source: source, SourceFile: base, SourceRow: rec.Row, SourceLine: rec.Line,
+				Kind: errKind(rec.Err), Reason: rec.Err.Error(), Raw: string(rec.Raw),
+			})
+			continue
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	if c, ok := r.(tabular.UTF8Counter); ok {
+		st.InvalidUTF8 += c.InvalidUTF8()
+	}
+	return nil
 }

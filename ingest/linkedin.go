@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -149,36 +148,18 @@ func (s *linkedInSource) readTitles(ctx context.Context, out *sink, st *FileStat
 		extraIdx[i] = findColumn(h, c)
 	}
 	base := filepath.Base(s.postings)
-	for n := 0; ; n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		st.Records++
-		if rec.Err != nil {
-			out.reject(st, records.Reject{Stage: StageName, Source: "linkedin", SourceFile: base,
-				SourceRow: rec.Row, SourceLine: rec.Line, Kind: errKind(rec.Err), Reason: rec.Err.Error(), Raw: string(rec.Raw)})
-			continue
-		}
+	return eachRecord(ctx, r, s.postings, "linkedin", st, out, nil, func(rec *tabular.Record) error {
 		key := strings.TrimSpace(rec.Fields[link])
 		raw := strings.Clone(string(rec.Raw))
 		if key == "" {
 			out.reject(st, records.Reject{Stage: StageName, Source: "linkedin", SourceFile: base,
 				SourceRow: rec.Row, SourceLine: rec.Line, Field: "job_link", Kind: "empty id", Reason: "empty job_link", Raw: raw})
-			continue
+			return nil
 		}
 		if _, dup := titles[key]; dup {
 			out.reject(st, records.Reject{Stage: StageName, Source: "linkedin", SourceFile: base,
 				SourceRow: rec.Row, SourceLine: rec.Line, Field: "job_link", Kind: "duplicate id", Reason: "duplicate job_link in the postings file", Raw: raw})
-			continue
+			return nil
 		}
 		t := &linkedInTitle{row: rec.Row, line: rec.Line, raw: raw}
 		if title >= 0 {
@@ -191,11 +172,8 @@ func (s *linkedInSource) readTitles(ctx context.Context, out *sink, st *FileStat
 		}
 		titles[strings.Clone(key)] = t
 		*order = append(*order, t)
-	}
-	if c, ok := r.(tabular.UTF8Counter); ok {
-		st.InvalidUTF8 += c.InvalidUTF8()
-	}
-	return nil
+		return nil
+	})
 }
 
 func (s *linkedInSource) readSkills(ctx context.Context, out *sink, titles map[string]*linkedInTitle) error {
@@ -213,28 +191,7 @@ func (s *linkedInSource) readSkills(ctx context.Context, out *sink, titles map[s
 	base := filepath.Base(s.skills)
 	bar := progress.Bytes(fileSize(s.skills), "ingest "+base)
 	defer bar.Finish()
-	for n := 0; ; n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if p, ok := r.(tabular.Progresser); ok {
-				bar.Set(p.InputOffset())
-			}
-		}
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		st.Records++
-		if rec.Err != nil {
-			out.reject(st, records.Reject{Stage: StageName, Source: "linkedin", SourceFile: base,
-				SourceRow: rec.Row, SourceLine: rec.Line, Kind: errKind(rec.Err), Reason: rec.Err.Error(), Raw: string(rec.Raw)})
-			continue
-		}
+	return eachRecord(ctx, r, s.skills, "linkedin", st, out, bar, func(rec *tabular.Record) error {
 		key := strings.TrimSpace(rec.Fields[link])
 		p := records.RawPosting{Source: "linkedin", SourceFile: base, SourceRow: rec.Row, SourceLine: rec.Line,
 			PostingID: key, Skills: rec.Fields[skills]}
@@ -249,14 +206,8 @@ func (s *linkedInSource) readSkills(ctx context.Context, out *sink, titles map[s
 				p.Extras = records.EncodeExtras([]records.Extra{{Key: "title_from", Value: "job_link"}})
 			}
 		}
-		if err := out.posting(st, p); err != nil {
-			return err
-		}
-	}
-	if c, ok := r.(tabular.UTF8Counter); ok {
-		st.InvalidUTF8 += c.InvalidUTF8()
-	}
-	return nil
+		return out.posting(st, p)
+	})
 }
 
 var trailingID = regexp.MustCompile(`-\d+$`)

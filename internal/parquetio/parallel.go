@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -22,19 +21,11 @@ type chunk[T any] struct {
 // Memory stays bounded: each worker holds at most a few batches ahead. fn must not keep the
 // slice it is given.
 func ScanOrdered[T any](ctx context.Context, path string, workers, batch int, fn func(rows []T) error) error {
-	f, err := os.Open(path)
+	f, pf, err := open(path)
 	if err != nil {
-		return fmt.Errorf("read parquet %s: %w", path, err)
+		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("read parquet %s: %w", path, err)
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return fmt.Errorf("read parquet %s: %w", path, err)
-	}
 	groups := pf.RowGroups()
 	if workers < 1 {
 		workers = 1

@@ -80,19 +80,11 @@ func WriteAll[T any](path string, rows []T) error {
 // Scan reads path in batches of at most batch rows and calls fn with each; the slice is reused
 // between calls. It stops at the first error fn returns.
 func Scan[T any](path string, batch int, fn func(rows []T) error) error {
-	f, err := os.Open(path)
+	f, pf, err := open(path)
 	if err != nil {
-		return fmt.Errorf("read parquet %s: %w", path, err)
+		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("read parquet %s: %w", path, err)
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return fmt.Errorf("read parquet %s: %w", path, err)
-	}
 	r := parquet.NewGenericReader[T](pf)
 	defer r.Close()
 	if batch <= 0 {
@@ -127,18 +119,29 @@ func ReadAll[T any](path string) ([]T, error) {
 
 // NumRows returns the row count recorded in the footer of path.
 func NumRows(path string) (int64, error) {
-	f, err := os.Open(path)
+	f, pf, err := open(path)
 	if err != nil {
-		return 0, fmt.Errorf("read parquet %s: %w", path, err)
+		return 0, err
 	}
 	defer f.Close()
+	return pf.NumRows(), nil
+}
+
+// open opens a Parquet file; the caller closes f.
+func open(path string) (*os.File, *parquet.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read parquet %s: %w", path, err)
+	}
 	st, err := f.Stat()
 	if err != nil {
-		return 0, fmt.Errorf("read parquet %s: %w", path, err)
+		f.Close()
+		return nil, nil, fmt.Errorf("read parquet %s: %w", path, err)
 	}
 	pf, err := parquet.OpenFile(f, st.Size())
 	if err != nil {
-		return 0, fmt.Errorf("read parquet %s: %w", path, err)
+		f.Close()
+		return nil, nil, fmt.Errorf("read parquet %s: %w", path, err)
 	}
-	return pf.NumRows(), nil
+	return f, pf, nil
 }
