@@ -1,0 +1,377 @@
+package gemini
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testKey is the dummy API key; no error, log line or file may ever contain it.
+const testKey = "dummy-key-SECRET-7f3a9c51"
+
+// genBody is the part of a generateContent request body the fake looks at.
+type genBody struct {
+	Contents []struct {
+		Role  string `json:"role"`
+		Parts []struct {
+			Text string `json:"text"`
+		} `json:"parts"`
+	} `json:"contents"`
+	SystemInstruction *struct {
+		Parts []struct {
+			Text string `json:"text"`
+		} `json:"parts"`
+	} `json:"systemInstruction"`
+	GenerationConfig json.RawMessage `json:"generationConfig"`
+}
+
+// call is one request the fake received.
+type call struct {
+	at     time.Time
+	method string
+	path   string
+	key    string
+	body   []byte
+}
+
+// genFunc answers the n-th (1-based) generateContent call.
+type genFunc func(w http.ResponseWriter, r *http.Request, n int, body genBody)
+
+// fakeGemini is an httptest server speaking the parts of the Gemini REST API genai uses:
+// models/{m}:generateContent, models/{m}:batchGenerateContent, batches/{id}, batches/{id}:cancel.
+type fakeGemini struct {
+	t   *testing.T
+	srv *httptest.Server
+	gen genFunc
+
+	mu    sync.Mutex
+	calls []call // every request
+	ngen  int    // generateContent calls
+	batch *fakeBatch
+}
+
+func newFake(t *testing.T, gen genFunc) *fakeGemini {
+	t.Helper()
+	f := &fakeGemini{t: t, gen: gen}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeGemini) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.calls = append(f.calls, call{at: time.Now(), method: r.Method, path: r.URL.Path, key: r.Header.Get("x-goog-api-key"), body: body})
+	f.mu.Unlock()
+	if r.Header.Get("x-goog-api-key") != testKey {
+		writeAPIError(w, 401, "UNAUTHENTICATED", "missing or wrong api key", nil)
+		return
+	}
+	p := r.URL.Path
+	switch {
+	case r.Method == http.MethodPost && strings.HasPrefix(p, "/v1beta/models/") && strings.HasSuffix(p, ":generateContent"):
+		var gb genBody
+		if err := json.Unmarshal(body, &gb); err != nil {
+			writeAPIError(w, 400, "INVALID_ARGUMENT", "bad json: "+err.Error(), nil)
+			return
+		}
+		f.mu.Lock()
+		f.ngen++
+		n := f.ngen
+		f.mu.Unlock()
+		f.gen(w, r, n, gb)
+	case strings.HasPrefix(p, "/v1beta/models/") && strings.HasSuffix(p, ":batchGenerateContent"),
+		strings.HasPrefix(p, "/v1beta/batches/"):
+		if f.batch == nil {
+			writeAPIError(w, 404, "NOT_FOUND", "no batch support in this test", nil)
+			return
+		}
+		f.batch.serve(w, r, body)
+	default:
+		writeAPIError(w, 404, "NOT_FOUND", "unknown path "+p, nil)
+	}
+}
+
+// genCalls returns the generateContent calls received so far.
+func (f *fakeGemini) genCalls() []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []call
+	for _, c := range f.calls {
+		if strings.HasSuffix(c.path, ":generateContent") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeGemini) allCalls() []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]call(nil), f.calls...)
+}
+
+// person returns the data block the client sent, parsed.
+func person(t *testing.T, gb genBody) promptData {
+	t.Helper()
+	if len(gb.Contents) != 1 || len(gb.Contents[0].Parts) != 2 {
+		t.Fatalf("request has %d contents; want one with two parts", len(gb.Contents))
+	}
+	block := gb.Contents[0].Parts[1].Text
+	inner, ok := strings.CutPrefix(block, dataStart+"\n")
+	if !ok {
+		t.Fatalf("data part does not start with %q: %q", dataStart, block)
+	}
+	inner, ok = strings.CutSuffix(inner, "\n"+dataEnd)
+	if !ok {
+		t.Fatalf("data part does not end with %q: %q", dataEnd, block)
+	}
+	var d promptData
+	if err := json.Unmarshal([]byte(inner), &d); err != nil {
+		t.Fatalf("data block is not JSON: %v", err)
+	}
+	return d
+}
+
+// goodReport is a valid answer for d: the first three predictions that are not the current
+// role are kept, the others replaced.
+func goodReport(d promptData) *Report {
+	rep := &Report{}
+	kept := 0
+	var discarded []string
+	for _, c := range d.PredictedRoles {
+		if kept < 3 && norm(c.Role) != norm(d.CurrentRole) {
+			kept++
+			rep.Roles = append(rep.Roles, roleFor(d, c.Role, Provenance{Source: SourceModel}))
+			continue
+		}
+		discarded = append(discarded, c.Role)
+	}
+	for i, old := range discarded {
+		rep.Roles = append(rep.Roles, roleFor(d, fmt.Sprintf("Replacement Role %d", i+1),
+			Provenance{Source: SourceGemini, Replaces: old, Reason: "not a realistic move from " + d.CurrentRole}))
+	}
+	return rep
+}
+
+func roleFor(d promptData, role string, p Provenance) RoleReport {
+	rr := RoleReport{
+		Role:             role,
+		Provenance:       p,
+		JobDescription:   role + " does useful work. It needs care.",
+		MatchSummary:     "The skills fit reasonably well.",
+		SkillApplication: "The skills apply daily. They help a lot. They are used in reports.",
+		Development:      []string{"Learn more statistics", "Build a portfolio"},
+	}
+	levels := []MatchLevel{Strong, Medium, Weak}
+	for i, s := range d.Skills {
+		rr.SkillMatches = append(rr.SkillMatches, SkillMatch{Skill: s, Match: levels[i%3], Justification: "Because " + s + " matters."})
+	}
+	return rr
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// genResponse is a generateContent answer carrying text.
+func genResponse(text string) map[string]any {
+	return map[string]any{
+		"candidates": []any{map[string]any{
+			"content":      map[string]any{"role": "model", "parts": []any{map[string]any{"text": text}}},
+			"finishReason": "STOP",
+			"index":        0,
+		}},
+		"usageMetadata": map[string]any{
+			"promptTokenCount": 120, "candidatesTokenCount": 300, "thoughtsTokenCount": 30, "totalTokenCount": 450,
+		},
+		"modelVersion": DefaultModel,
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeReply(w http.ResponseWriter, text string) {
+	writeJSON(w, 200, genResponse(text))
+}
+
+func writeAPIError(w http.ResponseWriter, code int, status, msg string, details []any) {
+	e := map[string]any{"code": code, "message": msg, "status": status}
+	if details != nil {
+		e["details"] = details
+	}
+	writeJSON(w, code, map[string]any{"error": e})
+}
+
+// answerGood replies with a valid report for whoever is asked about.
+func answerGood(t *testing.T) genFunc {
+	return func(w http.ResponseWriter, r *http.Request, n int, gb genBody) {
+		writeReply(w, mustJSON(t, goodReport(person(t, gb))))
+	}
+}
+
+// logBuffer collects log output safely across goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// newClient returns a client on f with fast test settings, adjusted by edit. Its log output
+// and cache folder are checked for the key when the test ends.
+func newClient(t *testing.T, f *fakeGemini, edit func(*Config)) *Client {
+	t.Helper()
+	logs := &logBuffer{}
+	cfg := Config{
+		APIKey:      testKey,
+		BaseURL:     f.srv.URL,
+		Timeout:     2 * time.Second,
+		MaxRetries:  3,
+		BackoffBase: time.Millisecond,
+		BackoffMax:  5 * time.Millisecond,
+		Logger:      slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() {
+		if strings.Contains(logs.String(), testKey) {
+			t.Errorf("the api key appears in the logs:\n%s", logs.String())
+		}
+		if cfg.CacheDir != "" {
+			assertNoKeyInFiles(t, cfg.CacheDir)
+		}
+	})
+	return c
+}
+
+// assertNoKey fails if err's message (or that of anything in its chain) contains the key.
+func assertNoKey(t *testing.T, err error) {
+	t.Helper()
+	for e := range walkErrors(err) {
+		if strings.Contains(e.Error(), testKey) {
+			t.Errorf("error contains the api key: %v", e)
+		}
+		if re, ok := e.(*ReplyError); ok && strings.Contains(re.Reply+strings.Join(re.Problems, ""), testKey) {
+			t.Errorf("reply error carries the api key: %q", re.Reply)
+		}
+		if ae, ok := e.(*APIError); ok && strings.Contains(ae.Message+ae.Status, testKey) {
+			t.Errorf("api error carries the api key: %q", ae.Message)
+		}
+	}
+}
+
+// walkErrors yields err and everything it wraps.
+func walkErrors(err error) func(func(error) bool) {
+	return func(yield func(error) bool) {
+		var walk func(error) bool
+		walk = func(e error) bool {
+			if e == nil {
+				return true
+			}
+			if !yield(e) {
+				return false
+			}
+			switch u := e.(type) {
+			case interface{ Unwrap() error }:
+				return walk(u.Unwrap())
+			case interface{ Unwrap() []error }:
+				for _, x := range u.Unwrap() {
+					if !walk(x) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		walk(err)
+	}
+}
+
+func assertNoKeyInFiles(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("read %s: %v", path, err)
+			return nil
+		}
+		if bytes.Contains(data, []byte(testKey)) {
+			t.Errorf("file %s contains the api key", path)
+		}
+		return nil
+	})
+}
+
+// testRequest is a person whose predictions include the current role (which must go).
+func testRequest(id string) Request {
+	return Request{
+		UserID:      id,
+		CurrentRole: "Data Analyst",
+		Skills:      []string{"SQL", "Python", "Excel", "Tableau", "Statistics"},
+		Candidates: []Candidate{
+			{Role: "Data Scientist", Probability: 0.41},
+			{Role: "Business Analyst", Probability: 0.22},
+			{Role: "Data Analyst", Probability: 0.15},
+			{Role: "Data Engineer", Probability: 0.12},
+			{Role: "Graphic Designer", Probability: 0.05},
+		},
+	}
+}
+
+// recordSleeps replaces c's backoff sleep with one that records the delays and returns at
+// once, so tests can check Retry-After without waiting for it.
+func recordSleeps(c *Client) func() []time.Duration {
+	var mu sync.Mutex
+	var slept []time.Duration
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		slept = append(slept, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	return func() []time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]time.Duration(nil), slept...)
+	}
+}

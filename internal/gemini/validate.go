@@ -1,0 +1,221 @@
+package gemini
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// maxReplyKept bounds ReplyError.Reply.
+const maxReplyKept = 8 << 10
+
+// ParseReport parses a report written for r (by Gemini or by the offline analyst) and checks it
+// with the rules every Gemini reply must pass: exactly NumRoles distinct roles, none of them
+// the current role; a "model" role is one of the candidates, a "gemini" role replaces a
+// candidate that is not kept, with a reason, and each candidate is replaced at most once; every
+// skill of r judged exactly once as Weak, Medium or Strong with a justification; no empty
+// texts. A failed check returns a *ReplyError naming every problem.
+//
+// The returned report is normalised: names of kept roles, replaced roles and skills are
+// spelled as in r, skill matches follow r's skill order, a kept role carries its candidate's
+// probability, match levels are capitalised and texts trimmed.
+func ParseReport(r Request, data []byte) (*Report, error) {
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	var rep Report
+	dec := json.NewDecoder(bytes.NewReader(stripFence(data)))
+	if err := dec.Decode(&rep); err != nil {
+		return nil, &ReplyError{Problems: []string{"reply is not valid JSON: " + err.Error()}, Reply: truncate(data)}
+	}
+	if dec.More() {
+		return nil, &ReplyError{Problems: []string{"reply has data after the JSON object"}, Reply: truncate(data)}
+	}
+	if problems := check(r, &rep); len(problems) > 0 {
+		return nil, &ReplyError{Problems: problems, Reply: truncate(data)}
+	}
+	return &rep, nil
+}
+
+// stripFence removes a Markdown code fence around JSON, which models sometimes add.
+func stripFence(data []byte) []byte {
+	t := bytes.TrimSpace(data)
+	if !bytes.HasPrefix(t, []byte("```")) {
+		return t
+	}
+	t = t[3:]
+	if nl := bytes.IndexByte(t, '\n'); nl >= 0 {
+		t = t[nl+1:]
+	}
+	t = bytes.TrimSpace(t)
+	return bytes.TrimSpace(bytes.TrimSuffix(t, []byte("```")))
+}
+
+func truncate(data []byte) string {
+	if len(data) > maxReplyKept {
+		return string(data[:maxReplyKept]) + "...(truncated)"
+	}
+	return string(data)
+}
+
+// check validates rep against r, normalising rep in place, and returns the problems found.
+func check(r Request, rep *Report) []string {
+	var problems []string
+	add := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+
+	if len(rep.Roles) != NumRoles {
+		add("got %d roles, want %d", len(rep.Roles), NumRoles)
+	}
+	cands := make(map[string]int, len(r.Candidates))
+	for i, c := range r.Candidates {
+		cands[norm(c.Role)] = i
+	}
+	skills := make(map[string]int, len(r.Skills))
+	for i, s := range r.Skills {
+		skills[norm(s)] = i
+	}
+	current := norm(r.CurrentRole)
+	seenRole := map[string]int{}
+	kept := map[int]bool{}       // candidate index -> kept as a "model" role
+	replacedBy := map[int]int{}  // candidate index -> role index replacing it
+	replacement := map[int]int{} // role index -> candidate index it replaces
+
+	for i := range rep.Roles {
+		rr := &rep.Roles[i]
+		rr.Role = strings.TrimSpace(rr.Role)
+		label := fmt.Sprintf("role %d %q", i+1, rr.Role)
+		k := norm(rr.Role)
+		if k == "" {
+			add("role %d has an empty name", i+1)
+		} else {
+			if k == current {
+				add("%s is the person's current role", label)
+			}
+			if j, dup := seenRole[k]; dup {
+				add("%s duplicates role %d", label, j+1)
+			} else {
+				seenRole[k] = i
+			}
+		}
+
+		ci, isCand := cands[k]
+		p := &rr.Provenance
+		p.Reason = strings.TrimSpace(p.Reason)
+		switch src := Source(strings.ToLower(strings.TrimSpace(string(p.Source)))); src {
+		case SourceModel:
+			p.Source = src
+			p.Replaces = ""
+			if !isCand {
+				add("%s has source \"model\" but is not one of the predicted roles", label)
+				break
+			}
+			rr.Role = r.Candidates[ci].Role
+			p.Probability = r.Candidates[ci].Probability
+			kept[ci] = true
+		case SourceGemini:
+			p.Source = src
+			p.Probability = 0
+			if isCand {
+				add("%s has source \"gemini\" but is one of the predicted roles", label)
+			}
+			ri, ok := cands[norm(p.Replaces)]
+			switch {
+			case !ok:
+				add("%s replaces %q, which is not one of the predicted roles", label, p.Replaces)
+			default:
+				p.Replaces = r.Candidates[ri].Role
+				if j, dup := replacedBy[ri]; dup {
+					add("%s and role %d both replace %q", label, j+1, p.Replaces)
+				} else {
+					replacedBy[ri] = i
+				}
+				replacement[i] = ri
+			}
+			if p.Reason == "" {
+				add("%s is a replacement without a reason", label)
+			}
+		default:
+			add("%s has source %q, want \"model\" or \"gemini\"", label, p.Source)
+		}
+
+		for _, f := range []struct {
+			name string
+			text *string
+		}{
+			{"job_description", &rr.JobDescription},
+			{"match_summary", &rr.MatchSummary},
+			{"skill_application", &rr.SkillApplication},
+		} {
+			*f.text = strings.TrimSpace(*f.text)
+			if *f.text == "" {
+				add("%s has an empty %s", label, f.name)
+			}
+		}
+		if len(rr.Development) == 0 {
+			add("%s has no development recommendations", label)
+		}
+		for j := range rr.Development {
+			rr.Development[j] = strings.TrimSpace(rr.Development[j])
+			if rr.Development[j] == "" {
+				add("%s has an empty development recommendation %d", label, j+1)
+			}
+		}
+
+		judged := make([]*SkillMatch, len(r.Skills))
+		roleOK := true
+		for _, m := range rr.SkillMatches {
+			si, ok := skills[norm(m.Skill)]
+			if !ok {
+				add("%s judges %q, which is not one of the person's skills", label, m.Skill)
+				roleOK = false
+				continue
+			}
+			if judged[si] != nil {
+				add("%s judges skill %q twice", label, r.Skills[si])
+				roleOK = false
+				continue
+			}
+			level, ok := parseLevel(string(m.Match))
+			if !ok {
+				add("%s rates skill %q as %q, want Weak, Medium or Strong", label, r.Skills[si], m.Match)
+				roleOK = false
+			}
+			just := strings.TrimSpace(m.Justification)
+			if just == "" {
+				add("%s has no justification for skill %q", label, r.Skills[si])
+				roleOK = false
+			}
+			judged[si] = &SkillMatch{Skill: r.Skills[si], Match: level, Justification: just}
+		}
+		for si, m := range judged {
+			if m == nil {
+				add("%s does not judge skill %q", label, r.Skills[si])
+				roleOK = false
+			}
+		}
+		if roleOK {
+			ordered := make([]SkillMatch, len(judged))
+			for si, m := range judged {
+				ordered[si] = *m
+			}
+			rr.SkillMatches = ordered
+		}
+	}
+	for i := range rep.Roles {
+		if ci, ok := replacement[i]; ok && kept[ci] {
+			add("role %d %q replaces %q, which is also kept", i+1, rep.Roles[i].Role, r.Candidates[ci].Role)
+		}
+	}
+	return problems
+}
+
+// parseLevel accepts a match level in any letter case.
+func parseLevel(s string) (MatchLevel, bool) {
+	for _, l := range matchLevels {
+		if strings.EqualFold(strings.TrimSpace(s), l) {
+			return MatchLevel(l), true
+		}
+	}
+	return MatchLevel(s), false
+}
