@@ -32,8 +32,9 @@ type Config struct {
 	BatchSize int
 	// Epochs is the maximum number of passes over the training set (default 30).
 	Epochs int
-	// Patience stops training once validation accuracy has not improved for this many
-	// epochs; 0 turns early stopping off.
+	// Patience stops training once the validation result has not improved for this many
+	// epochs (an improvement is a higher accuracy, or the same accuracy with a lower loss);
+	// 0 turns early stopping off.
 	Patience int
 
 	// Seed selects the initial weights and the order of the examples in every epoch.

@@ -113,7 +113,7 @@ const (
 	minParallelMACs = 1 << 16
 	// maxSharedA is the size of op(A), in floats, up to which every goroutine packs all of
 	// it itself rather than waiting for a shared packing pass.
-	maxSharedA = 1 << 14
+	maxSharedA = 1 << 15
 )
 
 // run computes C = op(A)·op(B), or C += op(A)·op(B) when acc is true, where op(A) is m × k,

@@ -145,22 +145,13 @@ func softmaxRows(z []float32, rows, classes int, y []int32, ce []float64, thread
 	parallel(threads, rows, 16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			row := z[i*classes : (i+1)*classes]
-			mx := row[0]
-			for _, v := range row[1:] {
-				mx = max(mx, v)
-			}
-			var zy float32 // the label's logit minus the maximum
+			var zy float32
 			if ce != nil {
-				zy = row[y[i]] - mx
+				zy = row[y[i]]
 			}
-			var sum float32
-			for j, v := range row {
-				e := expf(v - mx)
-				row[j] = e
-				sum += e
-			}
+			mx, sum := expRow(row)
 			if ce != nil {
-				ce[i] = math.Log(float64(sum)) - float64(zy)
+				ce[i] = crossEntropy(zy, mx, sum)
 			}
 			inv := 1 / sum
 			for j := range row {
@@ -168,6 +159,26 @@ func softmaxRows(z []float32, rows, classes int, y []int32, ce []float64, thread
 			}
 		}
 	})
+}
+
+// expRow replaces z by exp(z - max z) and returns max z and the sum of the new values.
+func expRow(z []float32) (mx, sum float32) {
+	mx = z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v) // NaN if any is NaN
+	}
+	for j, v := range z {
+		e := expf(v - mx)
+		z[j] = e
+		sum += e
+	}
+	return mx, sum
+}
+
+// crossEntropy returns -log softmax(z)[y] = log Σ exp(z - mx) - (z[y] - mx) from the label's
+// logit zy, the maximum logit mx and the sum of exp(z - mx).
+func crossEntropy(zy, mx, sum float32) float64 {
+	return math.Log(float64(sum)) - float64(zy-mx)
 }
 
 // Predict returns the class probabilities (softmax) of the n examples in x (n·Input floats,

@@ -13,9 +13,9 @@ import (
 // (per batch: Σ wᵢ·CEᵢ / Σ wᵢ). After every epoch it measures the validation set, if val
 // is not empty, and calls onEpoch (when not nil) with the epoch's statistics.
 //
-// With a validation set, Train stops early once validation accuracy has not improved for
-// cfg.Patience epochs (when Patience > 0) and returns the weights of the best epoch: the
-// highest validation accuracy, ties going to the lower validation loss. Without one it
+// With a validation set, Train returns the weights of the best epoch: the highest
+// validation accuracy, ties going to the lower validation loss; when cfg.Patience > 0 it
+// stops once no epoch has been better than the best for Patience epochs. Without one it
 // returns the weights after the last epoch. It also returns the statistics of every epoch
 // run.
 //
@@ -133,6 +133,7 @@ type trainer struct {
 	// W[1], ..., B[0], B[1], ...; m.W, m.B, gW and gB are subslices, and the biases are
 	// the tail from biasOff on.
 	params, grads, mom, vel []float32
+	wOff                    []int // where each W[l] starts
 	biasOff                 int
 	gW, gB                  [][]float32
 	steps                   int
@@ -149,7 +150,7 @@ type trainer struct {
 func newTrainer(cfg Config) *trainer {
 	s := cfg.sizes()
 	L := len(s) - 1
-	t := &trainer{cfg: cfg, sizes: s, threads: cfg.Threads, gW: make([][]float32, L), gB: make([][]float32, L)}
+	t := &trainer{cfg: cfg, sizes: s, threads: cfg.Threads, wOff: make([]int, L), gW: make([][]float32, L), gB: make([][]float32, L)}
 	total := 0
 	for l := range L {
 		total += s[l+1]*s[l] + s[l+1]
@@ -161,6 +162,7 @@ func newTrainer(cfg Config) *trainer {
 	off := 0
 	for l := range L {
 		nw := s[l+1] * s[l]
+		t.wOff[l] = off
 		t.m.W[l], t.gW[l] = t.params[off:off+nw:off+nw], t.grads[off:off+nw:off+nw]
 		off += nw
 	}
@@ -251,8 +253,7 @@ func (t *trainer) forwardBackward(rows int, update bool) {
 		}
 		// The weight gradient; W[l] is not read again in this step, so Adam updates each
 		// column range as soon as it is final.
-		gw, w := t.gW[l], m.W[l]
-		off := t.offset(w)
+		off := t.wOff[l]
 		var epilogue func(j0, j1 int)
 		if update {
 			epilogue = func(j0, j1 int) {
@@ -262,7 +263,7 @@ func (t *trainer) forwardBackward(rows int, update bool) {
 				}
 			}
 		}
-		g.run(out, in, rows, mat{data: dz, ld: out, trans: true}, mat{data: a, ld: in}, gw, in, false, post{}, epilogue)
+		g.run(out, in, rows, mat{data: dz, ld: out, trans: true}, mat{data: a, ld: in}, t.gW[l], in, false, post{}, epilogue)
 	}
 	if update {
 		b := t.biasOff
@@ -270,38 +271,17 @@ func (t *trainer) forwardBackward(rows int, update bool) {
 	}
 }
 
-// offset returns the position of the parameter slice p (one of t.m.W) in t.params.
-func (t *trainer) offset(p []float32) int {
-	off := 0
-	for _, w := range t.m.W {
-		if &w[0] == &p[0] {
-			return off
-		}
-		off += len(w)
-	}
-	panic("mlp: parameter not found")
-}
-
 // softmaxRow replaces the logits z by coef·(softmax(z) - onehot(y)), the gradient of
 // coef·CE with respect to z, and returns the cross-entropy CE = -log softmax(z)[y].
 func softmaxRow(z []float32, y int, coef float32) float64 {
-	mx := z[0]
-	for _, v := range z[1:] {
-		mx = max(mx, v)
-	}
-	zy := z[y] - mx
-	var sum float32
-	for j, v := range z {
-		e := expf(v - mx)
-		z[j] = e
-		sum += e
-	}
+	zy := z[y]
+	mx, sum := expRow(z)
 	scale := coef / sum
 	for j := range z {
 		z[j] *= scale
 	}
 	z[y] -= coef
-	return math.Log(float64(sum)) - float64(zy)
+	return crossEntropy(zy, mx, sum)
 }
 
 // colSumsRange sets sum[j] to the sum over the rows of column j of the rows × cols matrix
