@@ -119,3 +119,21 @@ func TestRunOnSample(t *testing.T) {
 		t.Errorf("second run exit %d, stdout %q; want 0 and 'up to date'", code, out)
 	}
 }
+
+func TestTokenize(t *testing.T) {
+	tok := "../../../shared/models/all-MiniLM-L6-v2/tokenizer.json"
+	if _, err := os.Stat(tok); err != nil {
+		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
+			t.Fatalf("%s not found and SKILLX_REQUIRE_SHARED=1", tok)
+		}
+		t.Skipf("real tokenizer not found at %s", tok)
+	}
+	code, out, errOut := runCLI(t, "tokenize", "--tokenizer", tok, "Python, SQL, Machine Learning")
+	const want = "101 18750 1010 29296 1010 3698 4083 102\t[CLS] python , sql , machine learning [SEP]\n"
+	if code != exitOK || out != want {
+		t.Errorf("skillx tokenize = %d, %q (%s); want 0, %q", code, out, errOut, want)
+	}
+	if code, _, _ := runCLI(t, "tokenize", "--tokenizer", tok); code != exitUsage {
+		t.Errorf("skillx tokenize without text exit = %d; want %d", code, exitUsage)
+	}
+}
