@@ -1,0 +1,30 @@
+// Package recommend is the last stage of Skill(X): it turns a file of people (an id, the
+// current role and the top skills of each) into one career-transition report per person.
+//
+// For each person, Run
+//
+//  1. embeds the skills joined with ", " (as the training texts are) with the classifier's own
+//     encoder, runs models/classifier.onnx through ONNX Runtime and takes the gemini.NumRoles
+//     most probable roles other than the person's current role (compared with clean.RoleKey);
+//  2. has an analyst judge and explain those roles: Google Gemini through package gemini, or,
+//     without an API key (or with Config.Offline), the offline analyst, which writes the same
+//     JSON from the role catalog (data/clean/roles.parquet) and the cosine similarity between
+//     the person's skills and each role's skill phrases (their vectors are taken from
+//     data/features/embeddings.arrow where it has them);
+//  3. checks the report with gemini.ParseReport (every final role carries its provenance: a
+//     kept prediction with its probability, or a Gemini replacement with the reason) and writes
+//     <user>.json, <user>.md and <user>.txt under reports/users/, each atomically.
+//
+// A person who cannot be processed (no role, no skills, a duplicate id, a Gemini failure after
+// the retries) is recorded in failures.jsonl with the stage and the reason; the others go on.
+// summary.csv has one row per person of the input. Both are rewritten atomically at the end of
+// every run, also a cancelled one, so that every person of the input is in exactly one of the
+// two: a report, or a failure. One person given directly (Config.Person) gets the same three
+// files and leaves summary.csv and failures.jsonl alone; a failure is then Run's error.
+//
+// A rerun skips a person whose report exists and whose key is unchanged: the key hashes the
+// report format, the analyst (Gemini model or offline encoder and thresholds), the prompt
+// (gemini.PromptHash of the person and the predicted roles), the classifier file, the role
+// catalog (offline analyst) and the notes about the input. Gemini's answers are also cached by
+// package gemini, so a rerun after a crash pays only for the people not yet answered.
+package recommend

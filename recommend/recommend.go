@@ -1,0 +1,784 @@
+package recommend
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/internal/atomicfile"
+	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/embstore"
+	"github.com/skillx/skillx/internal/encoder"
+	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/manifest"
+	"github.com/skillx/skillx/internal/parquetio"
+	"github.com/skillx/skillx/internal/progress"
+	"github.com/skillx/skillx/internal/records"
+)
+
+// StageName names the stage in manifests and logs.
+const StageName = "recommend"
+
+// DefaultWorkers is the number of people processed at once when Config.Workers is 0.
+const DefaultWorkers = 4
+
+// batchChunk is the number of people sent in one Gemini batch job (the Batch API takes about
+// 20 MB of inlined requests per job).
+const batchChunk = 1000
+
+// Config configures a recommend run.
+type Config struct {
+	// Workdir holds data/, models/ and reports/.
+	Workdir string
+	// Users is the users file (CSV, TSV or JSON Lines, gzip allowed); exactly one of Users and
+	// Person is set.
+	Users string
+	// Person is one person given directly. Its report is written like any other, but
+	// summary.csv and failures.jsonl are left as they are, and a failure is Run's error.
+	Person *Person
+	// OutDir is where reports go; "" means <workdir>/reports/users.
+	OutDir string
+	// Model is the ONNX classifier ("" means <workdir>/models/classifier.onnx).
+	Model string
+	// Labels is classifier.json or a JSON list of labels ("" means <workdir>/models/classifier.json).
+	Labels string
+	// Encoder chooses the encoder of the skills; auto (or "") takes the one the model was
+	// trained with. Its id must be the model's.
+	Encoder features.EncoderOptions
+	// Offline uses the offline analyst even when a Gemini API key is set.
+	Offline bool
+	// Gemini configures the Gemini client (key, model, endpoint, timeout, retries, rate limit,
+	// cache folder). Without a key (ErrNoKey) the offline analyst writes the reports.
+	Gemini gemini.Config
+	// Workers is the number of people processed at once; 0 means DefaultWorkers.
+	Workers int
+	// Batch sends the people through the Gemini Batch API instead of one request each.
+	Batch bool
+	// BatchPoll is the batch job's polling interval (0: gemini.DefaultPoll).
+	BatchPoll time.Duration
+	// Force rewrites reports that are up to date.
+	Force bool
+	// Version is the skillx version recorded in reports and manifests.
+	Version string
+	// Logger receives progress logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Statuses of an Outcome.
+const (
+	// StatusWritten: the report was written by this run.
+	StatusWritten = "written"
+	// StatusUnchanged: an up-to-date report was already there.
+	StatusUnchanged = "unchanged"
+	// StatusFailed: no report; see the Failure.
+	StatusFailed = "failed"
+)
+
+// Outcome is what became of one person.
+type Outcome struct {
+	// UserID and Row identify the person.
+	UserID string
+	Row    int64
+	// Status is StatusWritten, StatusUnchanged or StatusFailed.
+	Status string
+	// JSON, Markdown and Text are the report's paths (empty for a failure).
+	JSON, Markdown, Text string
+	// Analyst labels the analyst that wrote the report.
+	Analyst string
+	// Roles are the final roles.
+	Roles []string
+	// Usage is what the report cost.
+	Usage UsageInfo
+	// Failure says why there is no report (nil otherwise).
+	Failure *Failure
+}
+
+// Result is what a recommend run did.
+type Result struct {
+	// Dir holds the reports; Summary and Failures are summary.csv and failures.jsonl (not
+	// written for a Person).
+	Dir, Summary, Failures string
+	// Analyst is the analyst of this run.
+	Analyst AnalystInfo
+	// Encoder is the id of the encoder that embedded the skills.
+	Encoder string
+	// Outcomes has one entry per person of the input, in input order.
+	Outcomes []Outcome
+	// Written, Unchanged and Failed count the outcomes by status.
+	Written, Unchanged, Failed int
+	// PromptTokens and OutputTokens are the Gemini tokens this run used.
+	PromptTokens, OutputTokens int
+	// Wall is how long the run took.
+	Wall time.Duration
+}
+
+// OutputPaths returns the summary and failures files of a reports folder.
+func OutputPaths(dir string) (summary, failures string) {
+	return filepath.Join(dir, "summary.csv"), filepath.Join(dir, "failures.jsonl")
+}
+
+// DefaultOutDir returns where reports go under workdir.
+func DefaultOutDir(workdir string) string { return filepath.Join(workdir, "reports", "users") }
+
+// job is one person to process.
+type job struct {
+	idx  int // index in the outcomes
+	user User
+	req  gemini.Request
+	key  string
+	base string // report file path without extension
+}
+
+// stage holds what a run shares between people.
+type stage struct {
+	cfg     Config
+	log     *slog.Logger
+	dir     string
+	analyst AnalystInfo
+	aid     string // analyst id, part of report keys
+	gem     *gemini.Client
+	off     *offlineAnalyst
+	cls     ClassifierInfo
+	catalog string // sha256 of roles.parquet (offline analyst)
+
+	mu       sync.Mutex
+	outcomes []Outcome
+	bar      *progress.Bar
+	done     int
+	failed   int
+}
+
+// Run writes a report for every person of cfg.Users (or cfg.Person).
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	s := &stage{cfg: cfg, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if (cfg.Users == "") == (cfg.Person == nil) {
+		return nil, errors.New("recommend: give either a users file or one person (role and skills)")
+	}
+	if cfg.Workers < 0 {
+		return nil, fmt.Errorf("recommend: %d workers; want 1 or more", cfg.Workers)
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.Model == "" {
+		cfg.Model = filepath.Join(cfg.Workdir, "models", "classifier.onnx")
+	}
+	if cfg.Labels == "" {
+		cfg.Labels = filepath.Join(cfg.Workdir, "models", "classifier.json")
+	}
+	s.dir = cfg.OutDir
+	if s.dir == "" {
+		s.dir = DefaultOutDir(cfg.Workdir)
+	}
+	s.cfg = cfg
+	res := &Result{Dir: s.dir}
+	summaryPath, failuresPath := OutputPaths(s.dir)
+
+	// 1. People.
+	var users []User
+	var failures []Failure
+	if cfg.Person != nil {
+		u, err := PersonUser(*cfg.Person)
+		if err != nil {
+			return nil, fmt.Errorf("recommend: %w", err)
+		}
+		users = []User{u}
+	} else {
+		var err error
+		if users, failures, err = ReadUsers(cfg.Users); err != nil {
+			return nil, fmt.Errorf("recommend: %w", err)
+		}
+	}
+
+	// 2. Model, encoder, analyst.
+	info, err := classifier.Read(cfg.Labels)
+	if err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+	enc, err := openEncoder(cfg, info)
+	if err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+	defer enc.Close()
+	res.Encoder = enc.ID()
+	if strings.HasPrefix(enc.ID(), "hashing") {
+		s.log.Warn("recommend: the classifier was trained on the model-free hashing encoder (no MiniLM); reports say so", "encoder", enc.ID())
+	}
+	inputs := []string{cfg.Model, cfg.Labels}
+	if cfg.Users != "" {
+		inputs = append(inputs, cfg.Users)
+	}
+	if !cfg.Offline {
+		s.gem, err = gemini.New(ctx, cfg.Gemini)
+		switch {
+		case errors.Is(err, gemini.ErrNoKey):
+			s.log.Warn("recommend: no Gemini API key (set GEMINI_API_KEY or GOOGLE_API_KEY); the offline analyst writes the reports")
+		case err != nil:
+			return nil, fmt.Errorf("recommend: %w", err)
+		}
+	}
+	rolesPath := filepath.Join(cfg.Workdir, "data", "clean", "roles.parquet")
+	var catalog []records.Role
+	if s.gem == nil {
+		if catalog, err = parquetio.ReadAll[records.Role](rolesPath); err != nil {
+			return nil, fmt.Errorf("recommend: the offline analyst needs the role catalog: %w (run `skillx clean` first)", err)
+		}
+		inputs = append(inputs, rolesPath)
+	}
+	refs, err := manifest.HashInputs(summaryPath, inputs)
+	if err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+	s.cls = ClassifierInfo{SHA256: refs[0].SHA256, Encoder: enc.ID(), Labels: len(info.Labels)}
+
+	// 3. Vectors: the classifier's input texts, and for the offline analyst every skill and
+	// every catalog phrase.
+	texts := make([]string, 0, len(users))
+	for _, u := range users {
+		texts = append(texts, strings.Join(u.Skills, ", "))
+	}
+	if s.gem == nil {
+		for _, u := range users {
+			texts = append(texts, u.Skills...)
+		}
+		for _, r := range catalog {
+			for _, p := range catalogPhrases(r) {
+				texts = append(texts, p.Phrase)
+			}
+		}
+	}
+	embPath, _ := features.OutputPaths(cfg.Workdir)
+	vecs, err := vectors(ctx, enc, embPath, texts, s.log)
+	if err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+	if s.gem != nil {
+		s.analyst = AnalystInfo{Kind: AnalystGemini, Model: s.gem.Model(), Method: fmt.Sprintf(
+			"Gemini judged the classifier's %d predictions, replaced those it found wrong and explained each final role (prompt %s)", gemini.NumRoles, gemini.PromptVersion)}
+		s.aid = "gemini:" + s.gem.Model()
+	} else {
+		s.off = newOfflineAnalyst(enc.ID(), catalog, vecs)
+		s.analyst = s.off.info()
+		s.aid = s.off.id()
+		s.catalog = refs[len(refs)-1].SHA256
+	}
+	res.Analyst = s.analyst
+
+	// 4. Predictions.
+	cands, err := predict(cfg.Model, info, users, vecs, enc.Dim())
+	if err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+
+	// 5. Jobs: every person with a report to write; those up to date are skipped.
+	jobs := s.plan(users, failures, cands)
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+	if err := atomicfile.CleanStale(s.dir); err != nil {
+		s.log.Warn("recommend: cannot remove temporary files of an interrupted run", "dir", s.dir, "error", err)
+	}
+
+	// 6. Reports.
+	s.bar = progress.Count(int64(len(s.outcomes)), "recommend", "users")
+	s.bar.Set(int64(s.done))
+	s.describe()
+	switch {
+	case s.gem != nil && cfg.Batch:
+		s.runBatch(ctx, jobs)
+	default:
+		s.parallel(ctx, jobs, s.process)
+	}
+	s.bar.Finish()
+
+	// 7. Accounting.
+	res.Outcomes = s.outcomes
+	var allFailures []Failure
+	for _, o := range s.outcomes {
+		switch o.Status {
+		case StatusWritten:
+			res.Written++
+			res.PromptTokens += o.Usage.PromptTokens
+			res.OutputTokens += o.Usage.OutputTokens
+		case StatusUnchanged:
+			res.Unchanged++
+		default:
+			res.Failed++
+			allFailures = append(allFailures, *o.Failure)
+		}
+	}
+	res.Wall = time.Since(start)
+	if cfg.Person != nil {
+		if res.Failed > 0 {
+			f := allFailures[0]
+			err := fmt.Errorf("recommend: person %q: %s: %s", f.UserID, f.Stage, f.Reason)
+			if ctx.Err() != nil {
+				err = fmt.Errorf("recommend: %w", context.Cause(ctx))
+			}
+			return res, err
+		}
+		return res, nil
+	}
+	res.Summary, res.Failures = summaryPath, failuresPath
+	if err := writeSummary(summaryPath, s.outcomes); err != nil {
+		return res, fmt.Errorf("recommend: %w", err)
+	}
+	if err := writeFailures(failuresPath, allFailures); err != nil {
+		return res, fmt.Errorf("recommend: %w", err)
+	}
+	params := map[string]any{"analyst": s.aid, "offline": s.off != nil, "batch": cfg.Batch, "force": cfg.Force}
+	m := manifest.Manifest{
+		Stage: StageName, Version: cfg.Version, Key: manifest.Key(StageName, cfg.Version, refs, params), Inputs: refs,
+		Params: params, Encoder: enc.ID(), Model: s.analyst.Label(),
+		Rows: map[string]int64{"users": int64(len(s.outcomes)), "written": int64(res.Written),
+			"unchanged": int64(res.Unchanged), "failed": int64(res.Failed)},
+		Notes: map[string]any{"accounting": "users = written + unchanged + failed; failures.jsonl has one line per failed user",
+			"prompt_tokens": res.PromptTokens, "output_tokens": res.OutputTokens},
+		Started: start.UTC(), WallSeconds: res.Wall.Seconds(),
+	}
+	for _, p := range []string{summaryPath, failuresPath} {
+		if err := manifest.Write(p, m); err != nil {
+			return res, fmt.Errorf("recommend: %w", err)
+		}
+	}
+	if ctx.Err() != nil {
+		return res, fmt.Errorf("recommend: %d of %d users were not finished: %w", countStage(allFailures, StageCancelled), len(s.outcomes), context.Cause(ctx))
+	}
+	if res.Failed > 0 && res.Failed == len(s.outcomes) {
+		return res, fmt.Errorf("recommend: every one of the %d users failed (the first: %s: %s); see %s", res.Failed, allFailures[0].Stage, allFailures[0].Reason, failuresPath)
+	}
+	s.log.Info("recommend: done", "users", len(s.outcomes), "written", res.Written, "unchanged", res.Unchanged,
+		"failed", res.Failed, "analyst", s.analyst.Label(), "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
+	return res, nil
+}
+
+// plan fills s.outcomes with one entry per person of the input, in row order: the failures
+// so far and the up-to-date reports, and returns the jobs for the others.
+func (s *stage) plan(users []User, failures []Failure, cands [][]gemini.Candidate) []job {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	names := fileNames(ids)
+	type entry struct {
+		row  int64
+		user int // index in users, or -1 for a failure
+		fail *Failure
+	}
+	order := make([]entry, 0, len(users)+len(failures))
+	for i := range users {
+		order = append(order, entry{row: users[i].Row, user: i})
+	}
+	for i := range failures {
+		order = append(order, entry{row: failures[i].Row, user: -1, fail: &failures[i]})
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].row < order[j].row })
+	s.outcomes = make([]Outcome, len(order))
+	var jobs []job
+	for i, e := range order {
+		if e.fail != nil {
+			s.outcomes[i] = failedOutcome(*e.fail)
+			continue
+		}
+		u, c := users[e.user], cands[e.user]
+		if len(c) < gemini.NumRoles {
+			s.outcomes[i] = failedOutcome(Failure{UserID: u.ID, Row: u.Row, Line: u.Line, Stage: StageClassify,
+				Reason: fmt.Sprintf("the classifier knows %d roles other than %q; %d are needed", len(c), u.CurrentRole, gemini.NumRoles)})
+			continue
+		}
+		j := job{idx: i, user: u, base: filepath.Join(s.dir, names[u.ID]),
+			req: gemini.Request{UserID: u.ID, CurrentRole: u.CurrentRole, Skills: u.Skills, Candidates: c}}
+		j.key = s.key(j)
+		if !s.cfg.Force {
+			if o, ok := s.upToDate(j); ok {
+				s.outcomes[i] = o
+				continue
+			}
+		}
+		jobs = append(jobs, j)
+	}
+	for _, o := range s.outcomes {
+		if o.Status != "" {
+			s.done++
+			if o.Status == StatusFailed {
+				s.failed++
+			}
+		}
+	}
+	return jobs
+}
+
+func countStage(fs []Failure, stage string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Stage == stage {
+			n++
+		}
+	}
+	return n
+}
+
+func failedOutcome(f Failure) Outcome {
+	return Outcome{UserID: f.UserID, Row: f.Row, Status: StatusFailed, Failure: &f}
+}
+
+// openEncoder opens the encoder of the model: cfg's choice, where auto means the kind the
+// model was trained with, and checks that its id is the model's.
+func openEncoder(cfg Config, info *classifier.Info) (encoder.Encoder, error) {
+	opts := cfg.Encoder
+	if opts.Kind == "" || opts.Kind == features.EncoderAuto {
+		switch {
+		case strings.HasPrefix(info.Encoder, "hashing"):
+			opts.Kind = features.EncoderHashing
+		case info.Encoder != "":
+			opts.Kind = features.EncoderMiniLM
+		}
+	}
+	resolved, err := opts.Resolve(cfg.Workdir)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := resolved.Open(opts)
+	if err != nil {
+		return nil, err
+	}
+	if info.Encoder != "" && enc.ID() != info.Encoder {
+		enc.Close()
+		return nil, fmt.Errorf("the classifier %s was trained on %s vectors, but the encoder is %s; pass the model's encoder (--encoder, --model-dir) or retrain", cfg.Model, info.Encoder, enc.ID())
+	}
+	return enc, nil
+}
+
+// errOtherEncoder stops a scan of an embeddings file of another encoder.
+var errOtherEncoder = errors.New("embeddings of another encoder")
+
+// vectors returns the vector of every text: from the embeddings file where it has vectors of
+// enc, the rest embedded with enc.
+func vectors(ctx context.Context, enc encoder.Encoder, embPath string, texts []string, log *slog.Logger) (map[string][]float32, error) {
+	want := map[embstore.Hash]string{}
+	for _, t := range texts {
+		want[embstore.HashText(t)] = t
+	}
+	out := make(map[string][]float32, len(want))
+	if _, err := os.Stat(embPath); err == nil {
+		_, err := embstore.Scan(embPath, func(info embstore.Info, rows []embstore.Row) error {
+			if info.Encoder != enc.ID() || info.Dim != enc.Dim() {
+				return errOtherEncoder
+			}
+			for _, r := range rows {
+				if t, ok := want[r.Hash]; ok {
+					out[t] = append([]float32(nil), r.Vector...)
+				}
+			}
+			return nil
+		})
+		switch {
+		case errors.Is(err, errOtherEncoder):
+			log.Info("recommend: the embeddings file holds vectors of another encoder; embedding every text", "path", embPath)
+		case err != nil:
+			log.Warn("recommend: cannot reuse the embeddings file; embedding every text", "error", err)
+			clear(out)
+		}
+	}
+	var todo []string
+	for _, t := range want {
+		if _, ok := out[t]; !ok {
+			todo = append(todo, t)
+		}
+	}
+	sort.Strings(todo)
+	const chunk = 4096
+	for lo := 0; lo < len(todo); lo += chunk {
+		part := todo[lo:min(lo+chunk, len(todo))]
+		vs, err := enc.Encode(ctx, part)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vs {
+			out[part[i]] = v
+		}
+	}
+	log.Debug("recommend: vectors", "texts", len(want), "from_file", len(want)-len(todo), "embedded", len(todo))
+	return out, nil
+}
+
+// predict runs the classifier on every user's joined skills and returns, per user, the
+// gemini.NumRoles most probable roles other than the user's current role.
+func predict(model string, info *classifier.Info, users []User, vecs map[string][]float32, dim int) ([][]gemini.Candidate, error) {
+	out := make([][]gemini.Candidate, len(users))
+	if len(users) == 0 {
+		return out, nil
+	}
+	r, err := classifier.NewRunner(model, dim, len(info.Labels))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	x := make([]float32, 0, len(users)*dim)
+	for _, u := range users {
+		v := vecs[strings.Join(u.Skills, ", ")]
+		if len(v) != dim {
+			return nil, fmt.Errorf("internal error: no vector of width %d for user %q", dim, u.ID)
+		}
+		x = append(x, v...)
+	}
+	probs, err := r.Predict(x, len(users))
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(info.Labels))
+	for i, l := range info.Labels {
+		keys[i] = clean.RoleKey(l)
+	}
+	n := len(info.Labels)
+	idx := make([]int, n)
+	for ui, u := range users {
+		p := probs[ui*n : (ui+1)*n]
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
+		current := clean.RoleKey(u.CurrentRole)
+		for _, i := range idx {
+			if keys[i] == current {
+				continue
+			}
+			out[ui] = append(out[ui], gemini.Candidate{Role: info.Labels[i], Probability: float64(p[i])})
+			if len(out[ui]) == gemini.NumRoles {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// key returns the report key of j: everything the report depends on.
+func (s *stage) key(j job) string {
+	h := sha256.New()
+	for _, part := range []string{ReportFormat, s.aid, gemini.PromptHash(j.req, s.aid), s.cls.SHA256, s.catalog,
+		j.user.ID, strings.Join(j.user.Notes, "\n")} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// upToDate returns the outcome of j when its report exists with j's key, is valid, and its
+// Markdown and text forms exist.
+func (s *stage) upToDate(j job) (Outcome, bool) {
+	data, err := os.ReadFile(j.base + ".json")
+	if err != nil {
+		return Outcome{}, false
+	}
+	var ur UserReport
+	if err := json.Unmarshal(data, &ur); err != nil || ur.Key != j.key || ur.UserID != j.user.ID {
+		return Outcome{}, false
+	}
+	if err := ur.Validate(); err != nil {
+		s.log.Warn("recommend: an existing report is invalid; writing it again", "path", j.base+".json", "error", err)
+		return Outcome{}, false
+	}
+	for _, ext := range []string{".md", ".txt"} {
+		if _, err := os.Stat(j.base + ext); err != nil {
+			return Outcome{}, false
+		}
+	}
+	o := s.written(j, &ur)
+	o.Status = StatusUnchanged
+	return o, true
+}
+
+// written returns the outcome of a report written for j.
+func (s *stage) written(j job, ur *UserReport) Outcome {
+	o := Outcome{UserID: j.user.ID, Row: j.user.Row, Status: StatusWritten, JSON: j.base + ".json",
+		Markdown: j.base + ".md", Text: j.base + ".txt", Analyst: ur.Analyst.Label(), Usage: ur.Usage}
+	for _, r := range ur.Roles {
+		o.Roles = append(o.Roles, r.Role)
+	}
+	return o
+}
+
+// parallel runs fn on every job with cfg.Workers goroutines (all cores for the offline
+// analyst, which only computes). Once ctx ends, the jobs not started are recorded as
+// cancelled.
+func (s *stage) parallel(ctx context.Context, jobs []job, fn func(context.Context, job)) {
+	workers := s.cfg.Workers
+	if s.gem == nil {
+		workers = max(workers, runtime.GOMAXPROCS(0))
+	}
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for range min(workers, max(len(jobs), 1)) {
+		wg.Go(func() {
+			for j := range ch {
+				if ctx.Err() != nil {
+					s.cancelled(j)
+					continue
+				}
+				fn(ctx, j)
+			}
+		})
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+}
+
+// process writes the report of one person, or records why it cannot.
+func (s *stage) process(ctx context.Context, j job) {
+	var rep *gemini.Report
+	var usage gemini.Usage
+	if s.gem != nil {
+		var err error
+		rep, usage, err = s.gem.Recommend(ctx, j.req)
+		if err != nil {
+			if ctx.Err() != nil {
+				s.cancelled(j)
+				return
+			}
+			s.fail(j, StageGemini, err.Error())
+			return
+		}
+	} else {
+		start := time.Now()
+		rep = s.off.analyse(j.req)
+		usage.Latency = time.Since(start)
+	}
+	s.finish(j, rep, usage)
+}
+
+// runBatch sends the jobs through the Gemini Batch API in chunks; people whose answer was
+// invalid are asked again one by one.
+func (s *stage) runBatch(ctx context.Context, jobs []job) {
+	var again []job
+	for lo := 0; lo < len(jobs); lo += batchChunk {
+		chunk := jobs[lo:min(lo+batchChunk, len(jobs))]
+		if ctx.Err() != nil {
+			for _, j := range chunk {
+				s.cancelled(j)
+			}
+			continue
+		}
+		reqs := make([]gemini.Request, len(chunk))
+		for i, j := range chunk {
+			reqs[i] = j.req
+		}
+		results, err := s.gem.RecommendBatch(ctx, reqs, s.cfg.BatchPoll)
+		if err != nil {
+			for _, j := range chunk {
+				if ctx.Err() != nil {
+					s.cancelled(j)
+				} else {
+					s.fail(j, StageGemini, err.Error())
+				}
+			}
+			continue
+		}
+		var answered []job
+		for _, j := range chunk {
+			r := results[j.user.ID]
+			var re *gemini.ReplyError
+			switch {
+			case r.Err != nil && errors.As(r.Err, &re):
+				s.log.Debug("recommend: invalid batch answer; asking again", "user", j.user.ID, "error", r.Err)
+				again = append(again, j)
+			case r.Err != nil:
+				s.fail(j, StageGemini, r.Err.Error())
+			default:
+				answered = append(answered, j)
+			}
+		}
+		s.parallel(context.WithoutCancel(ctx), answered, func(_ context.Context, j job) {
+			r := results[j.user.ID]
+			s.finish(j, r.Report, r.Usage)
+		})
+	}
+	s.parallel(ctx, again, s.process)
+}
+
+// finish checks and writes the report of j. It does not look at the context: an analysis
+// that is done is kept.
+func (s *stage) finish(j job, rep *gemini.Report, usage gemini.Usage) {
+	ur := &UserReport{
+		Format: ReportFormat, Key: j.key, UserID: j.user.ID, CurrentRole: j.user.CurrentRole, Skills: j.user.Skills,
+		Notes: j.user.Notes, Analyst: s.analyst, Classifier: s.cls, Candidates: j.req.Candidates, Roles: rep.Roles,
+		Usage: usageInfo(usage), Version: s.cfg.Version, Created: time.Now().UTC(),
+	}
+	stage := StageGemini
+	if s.off != nil {
+		stage = StageOffline
+	}
+	if err := ur.Validate(); err != nil {
+		s.fail(j, stage, "the report is not valid: "+err.Error())
+		return
+	}
+	if err := writeReport(j.base, ur); err != nil {
+		s.fail(j, StageWrite, err.Error())
+		return
+	}
+	s.record(j.idx, s.written(j, ur))
+}
+
+// writeReport writes <base>.txt, <base>.md and, last, <base>.json (which carries the key, so
+// a crash between them leaves a report that the next run writes again).
+func writeReport(base string, ur *UserReport) error {
+	if err := atomicfile.Write(base+".txt", func(w io.Writer) error { return writeText(w, ur) }); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(base+".md", func(w io.Writer) error { return writeMarkdown(w, ur) }); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(ur, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s.json: %w", base, err)
+	}
+	return atomicfile.WriteFile(base+".json", append(data, '\n'))
+}
+
+func (s *stage) fail(j job, stage, reason string) {
+	s.log.Warn("recommend: no report", "user", j.user.ID, "row", j.user.Row, "stage", stage, "reason", reason)
+	s.record(j.idx, failedOutcome(Failure{UserID: j.user.ID, Row: j.user.Row, Line: j.user.Line, Stage: stage, Reason: reason}))
+}
+
+func (s *stage) cancelled(j job) {
+	s.record(j.idx, failedOutcome(Failure{UserID: j.user.ID, Row: j.user.Row, Line: j.user.Line, Stage: StageCancelled,
+		Reason: "the run was cancelled before this report was finished; run again to write it"}))
+}
+
+// record stores the outcome of the person at idx and moves the progress bar.
+func (s *stage) record(idx int, o Outcome) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outcomes[idx] = o
+	s.done++
+	if o.Status == StatusFailed {
+		s.failed++
+	}
+	s.bar.Add(1)
+	s.describe()
+}
+
+// describe shows the counts on the progress bar; s.mu is held.
+func (s *stage) describe() {
+	s.bar.Describe(fmt.Sprintf("recommend (%s): %d failed", s.analyst.Kind, s.failed))
+}

@@ -1,0 +1,277 @@
+package recommend
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/skillx/skillx/internal/gemini"
+)
+
+// ReportFormat names the schema of <user>.json; it is part of every report's key, so a change
+// of format rewrites the reports on the next run.
+const ReportFormat = "skillx-user-report-v1"
+
+// Analyst kinds.
+const (
+	// AnalystGemini marks a report written by Google Gemini.
+	AnalystGemini = "gemini"
+	// AnalystOffline marks a report written by the offline analyst.
+	AnalystOffline = "offline"
+)
+
+// UserReport is the content of <user>.json. Its "roles" are a gemini.Report, so that
+// gemini.ParseReport(report.Request(), data) checks the file itself.
+type UserReport struct {
+	// Format is ReportFormat.
+	Format string `json:"format"`
+	// Key hashes everything the report depends on; a rerun with the same key skips the user.
+	Key string `json:"key"`
+	// UserID is the person's id.
+	UserID string `json:"user_id"`
+	// CurrentRole is the person's current role.
+	CurrentRole string `json:"current_role"`
+	// Skills are the skills the report is about.
+	Skills []string `json:"skills"`
+	// Notes say how the input was changed (ignored skills, duplicates, a generated id).
+	Notes []string `json:"notes,omitempty"`
+	// Analyst names who wrote the analysis.
+	Analyst AnalystInfo `json:"analyst"`
+	// Classifier describes the model that predicted the candidates.
+	Classifier ClassifierInfo `json:"classifier"`
+	// Candidates are the roles the classifier predicted, most probable first.
+	Candidates []gemini.Candidate `json:"candidates"`
+	// Roles are the gemini.NumRoles final roles with their provenance and analysis.
+	Roles []gemini.RoleReport `json:"roles"`
+	// Usage is what the analysis cost.
+	Usage UsageInfo `json:"usage"`
+	// Version is the skillx version that wrote the report.
+	Version string `json:"skillx_version"`
+	// Created is when the report was written (UTC).
+	Created time.Time `json:"created"`
+}
+
+// AnalystInfo names the analyst of a report.
+type AnalystInfo struct {
+	// Kind is AnalystGemini or AnalystOffline.
+	Kind string `json:"kind"`
+	// Model is the Gemini model, or the encoder whose vectors the offline analyst compared.
+	Model string `json:"model"`
+	// Method says in a few words how the analysis was made.
+	Method string `json:"method"`
+}
+
+// Label returns the analyst as summary.csv shows it: "gemini (gemini-2.5-flash)".
+func (a AnalystInfo) Label() string { return a.Kind + " (" + a.Model + ")" }
+
+// ClassifierInfo describes the classifier behind a report's candidates.
+type ClassifierInfo struct {
+	// SHA256 is the hex sha256 of classifier.onnx.
+	SHA256 string `json:"sha256"`
+	// Encoder is the id of the encoder that embedded the skills.
+	Encoder string `json:"encoder"`
+	// Labels is the number of roles the classifier knows.
+	Labels int `json:"labels"`
+}
+
+// UsageInfo is what one report cost.
+type UsageInfo struct {
+	// PromptTokens and OutputTokens are the Gemini tokens billed (0 offline or from the cache).
+	PromptTokens int `json:"prompt_tokens"`
+	OutputTokens int `json:"output_tokens"`
+	// LatencyMS is the wall time of the analysis in milliseconds.
+	LatencyMS float64 `json:"latency_ms"`
+	// Attempts is the number of Gemini requests (0 offline or from the cache).
+	Attempts int `json:"attempts"`
+	// Cached reports that Gemini's answer came from the response cache.
+	Cached bool `json:"cached,omitempty"`
+}
+
+// usageInfo converts a gemini.Usage.
+func usageInfo(u gemini.Usage) UsageInfo {
+	return UsageInfo{PromptTokens: u.PromptTokens, OutputTokens: u.OutputTokens,
+		LatencyMS: float64(u.Latency.Microseconds()) / 1000, Attempts: u.Attempts, Cached: u.Cached}
+}
+
+// Request returns the gemini.Request the report answers.
+func (r *UserReport) Request() gemini.Request {
+	return gemini.Request{UserID: r.UserID, CurrentRole: r.CurrentRole, Skills: r.Skills, Candidates: r.Candidates}
+}
+
+// Validate checks the report as package gemini checks a reply (gemini.ParseReport) and
+// normalises its roles, and checks the fields around them.
+func (r *UserReport) Validate() error {
+	if r.Format != ReportFormat {
+		return fmt.Errorf("format %q; want %q", r.Format, ReportFormat)
+	}
+	if r.Key == "" || r.UserID == "" {
+		return fmt.Errorf("no key or user id")
+	}
+	if r.Analyst.Kind != AnalystGemini && r.Analyst.Kind != AnalystOffline {
+		return fmt.Errorf("analyst %q; want %q or %q", r.Analyst.Kind, AnalystGemini, AnalystOffline)
+	}
+	data, err := json.Marshal(gemini.Report{Roles: r.Roles})
+	if err != nil {
+		return err
+	}
+	rep, err := gemini.ParseReport(r.Request(), data)
+	if err != nil {
+		return err
+	}
+	r.Roles = rep.Roles
+	return nil
+}
+
+// percent formats a probability: "41.2%", or "<0.1%" for a small one that is not zero.
+func percent(p float64) string {
+	if p > 0 && p < 0.0005 {
+		return "<0.1%"
+	}
+	return fmt.Sprintf("%.1f%%", 100*p)
+}
+
+// provenanceText says where a final role came from, in a sentence.
+func provenanceText(p gemini.Provenance, cands []gemini.Candidate) string {
+	switch p.Source {
+	case gemini.SourceModel:
+		s := "Predicted by the classifier (probability " + percent(p.Probability) + ") and kept."
+		if p.Reason != "" {
+			s += " " + p.Reason
+		}
+		return s
+	default:
+		replaced := p.Replaces
+		for _, c := range cands {
+			if c.Role == p.Replaces {
+				replaced += " (probability " + percent(c.Probability) + ")"
+			}
+		}
+		return "Chosen by Gemini in place of the prediction " + replaced + ": " + p.Reason
+	}
+}
+
+// writeText writes the readable report: what the prototype's download held, plus where each
+// role came from.
+func writeText(w io.Writer, r *UserReport) error {
+	var b strings.Builder
+	title := "Skill(X) career-transition report"
+	b.WriteString(title + "\n" + strings.Repeat("=", len(title)) + "\n\n")
+	field := func(name, value string) {
+		wrapTo(&b, fmt.Sprintf("%-14s", name+":"), strings.Repeat(" ", 14), value)
+	}
+	field("User", r.UserID)
+	field("Current role", r.CurrentRole)
+	field("Skills", strings.Join(r.Skills, ", "))
+	field("Analysis by", analystText(r.Analyst))
+	field("Classifier", fmt.Sprintf("%d roles, skills embedded with %s", r.Classifier.Labels, r.Classifier.Encoder))
+	var preds []string
+	for _, c := range r.Candidates {
+		preds = append(preds, fmt.Sprintf("%s %s", c.Role, percent(c.Probability)))
+	}
+	field("Predictions", strings.Join(preds, "; "))
+	for _, n := range r.Notes {
+		field("Note", n)
+	}
+	for i, rr := range r.Roles {
+		b.WriteString("\n" + strings.Repeat("-", 78) + "\n")
+		fmt.Fprintf(&b, "%d. %s\n", i+1, rr.Role)
+		b.WriteString(strings.Repeat("-", 78) + "\n")
+		section := func(name, text string) {
+			b.WriteString("\n" + name + "\n")
+			wrapTo(&b, "  ", "  ", text)
+		}
+		section("Where this role comes from", provenanceText(rr.Provenance, r.Candidates))
+		section("Job description", rr.JobDescription)
+		section("Skill match summary", rr.MatchSummary)
+		b.WriteString("\nSkill match\n")
+		for _, m := range rr.SkillMatches {
+			wrapTo(&b, "  - ", "    ", fmt.Sprintf("%s: %s. %s", m.Skill, m.Match, m.Justification))
+		}
+		section("How your skills apply", rr.SkillApplication)
+		b.WriteString("\nSkill development\n")
+		for _, d := range rr.Development {
+			wrapTo(&b, "  - ", "    ", d)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// analystText names the analyst in a sentence.
+func analystText(a AnalystInfo) string {
+	if a.Kind == AnalystGemini {
+		return "Google Gemini (" + a.Model + ")"
+	}
+	return "the offline analyst (" + a.Method + ")"
+}
+
+// textWidth is the line width of the readable report.
+const textWidth = 90
+
+// wrapTo writes text wrapped at textWidth, the first line after first and the others after
+// indent. Line breaks in text become spaces.
+func wrapTo(b *strings.Builder, first, indent, text string) {
+	words := strings.Fields(text)
+	line := first
+	empty := true
+	for _, w := range words {
+		if !empty && len(line)+1+len(w) > textWidth {
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+			line, empty = indent, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += w
+		empty = false
+	}
+	b.WriteString(strings.TrimRight(line, " ") + "\n")
+}
+
+// mdEscaper escapes the characters that Markdown (and the HTML it allows) would interpret, so
+// that user and model text shows as typed.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
+	"|", `\|`, "#", `\#`, "\r\n", " ", "\n", " ", "\r", " ",
+)
+
+func md(s string) string { return mdEscaper.Replace(s) }
+
+// writeMarkdown writes the report as Markdown.
+func writeMarkdown(w io.Writer, r *UserReport) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Career-transition report: %s\n\n", md(r.UserID))
+	b.WriteString("| | |\n|---|---|\n")
+	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", k, v) }
+	row("Current role", md(r.CurrentRole))
+	row("Skills", md(strings.Join(r.Skills, ", ")))
+	row("Analysis by", md(analystText(r.Analyst)))
+	row("Classifier", md(fmt.Sprintf("%d roles, skills embedded with %s", r.Classifier.Labels, r.Classifier.Encoder)))
+	var preds []string
+	for _, c := range r.Candidates {
+		preds = append(preds, md(c.Role)+" "+percent(c.Probability))
+	}
+	row("Predictions", strings.Join(preds, "; "))
+	for _, n := range r.Notes {
+		row("Note", md(n))
+	}
+	for i, rr := range r.Roles {
+		fmt.Fprintf(&b, "\n## %d. %s\n\n", i+1, md(rr.Role))
+		fmt.Fprintf(&b, "*%s*\n\n", md(provenanceText(rr.Provenance, r.Candidates)))
+		fmt.Fprintf(&b, "**Job description.** %s\n\n", md(rr.JobDescription))
+		fmt.Fprintf(&b, "**Skill match summary.** %s\n\n", md(rr.MatchSummary))
+		b.WriteString("| Skill | Match | Why |\n|---|---|---|\n")
+		for _, m := range rr.SkillMatches {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", md(m.Skill), md(string(m.Match)), md(m.Justification))
+		}
+		fmt.Fprintf(&b, "\n**How your skills apply.** %s\n\n", md(rr.SkillApplication))
+		b.WriteString("**Skill development**\n\n")
+		for _, d := range rr.Development {
+			fmt.Fprintf(&b, "- %s\n", md(d))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

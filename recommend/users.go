@@ -1,0 +1,474 @@
+package recommend
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/tabular"
+)
+
+// MaxSkills is the number of skills a person's report is about; further skills are ignored
+// and the report says so.
+const MaxSkills = gemini.NumRoles
+
+// MaxTextLen bounds, in characters, a user id, a current role and one skill. A longer value
+// is a failure of that person: it is not a role or a skill, and it would bloat the prompt.
+const MaxTextLen = 200
+
+// User is one person to write a report for.
+type User struct {
+	// Row is the 1-based data record of the users file (0 for a person given on the command
+	// line); Line is the line where it starts (0 where lines do not apply).
+	Row, Line int64
+	// ID identifies the person; a missing id is made from the row number ("row-12").
+	ID string
+	// CurrentRole is the person's current role, as typed (spaces collapsed, Unicode NFC).
+	CurrentRole string
+	// Skills are the skills the report is about: at most MaxSkills, distinct, in input order.
+	Skills []string
+	// Notes say how the input was changed: ignored skills beyond MaxSkills, dropped duplicates,
+	// a generated id. Reports show them.
+	Notes []string
+}
+
+// Failure is a person for whom no report was written, with where and why.
+type Failure struct {
+	// UserID is the person's id (generated from the row when the input has none).
+	UserID string `json:"user_id"`
+	// Row is the 1-based data record of the users file (0 for a person given on the command line).
+	Row int64 `json:"row"`
+	// Line is the line where the record starts (0 where lines do not apply).
+	Line int64 `json:"line,omitempty"`
+	// Stage is where it failed: input, classify, gemini, offline, write or cancelled.
+	Stage string `json:"stage"`
+	// Reason says what went wrong.
+	Reason string `json:"reason"`
+}
+
+// Failure stages.
+const (
+	StageInput     = "input"
+	StageClassify  = "classify"
+	StageGemini    = "gemini"
+	StageOffline   = "offline"
+	StageWrite     = "write"
+	StageCancelled = "cancelled"
+)
+
+// Person is one person given directly (skillx recommend --role ... --skills ...).
+type Person struct {
+	// ID is the person's id; "" makes one from the role and skills ("cli-<hash>").
+	ID string
+	// CurrentRole is the person's current role.
+	CurrentRole string
+	// Skills is the skills text, separated by ';' or '|' (or ',' when neither appears).
+	Skills string
+}
+
+// idColumns, roleColumns and skillsColumns are the accepted names of the users file's
+// columns (compared after lower-casing and turning spaces and hyphens into underscores).
+var (
+	idColumns     = []string{"user_id", "userid", "id", "user"}
+	roleColumns   = []string{"current_role", "currentrole", "role"}
+	skillsColumns = []string{"skills", "top_skills"}
+	skillNColumn  = regexp.MustCompile(`^skill_?([0-9]+)$`)
+)
+
+// rawUser is a record of the users file before checks.
+type rawUser struct {
+	row, line int64
+	id        string
+	role      string
+	skills    []string
+	err       error // the record could not be read
+}
+
+// ReadUsers reads a users file: CSV (or TSV) with columns user_id, current_role and skills
+// (separated by ';' or '|') or skill_1..skill_N, or JSON Lines with keys user_id,
+// current_role and skills (a list, or a string split like the CSV column); gzip is allowed. It
+// returns the people to process, in input order, and the people that cannot be processed. A
+// missing id is made from the row number; a missing role, no skills, a value longer than
+// MaxTextLen, a record that cannot be read and an id already used by an earlier row are
+// failures. More than MaxSkills skills: the first MaxSkills are used and a note says so.
+// The error is for the file as a whole (missing, unreadable, no role or skills column).
+func ReadUsers(path string) ([]User, []Failure, error) {
+	r, err := tabular.Open(path, tabular.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("users file: %w", err)
+	}
+	defer r.Close()
+	var raws []rawUser
+	switch r.Format() {
+	case tabular.FormatJSONL:
+		raws, err = readJSONL(path, r)
+	default:
+		raws, err = readColumns(path, r)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	users, failures := checkUsers(raws)
+	return users, failures, nil
+}
+
+// readColumns reads a CSV, TSV or Parquet users file.
+func readColumns(path string, r tabular.Reader) ([]rawUser, error) {
+	header := r.Header()
+	idCol, roleCol, skillsCol := -1, -1, -1
+	type numbered struct{ n, col int }
+	var skillN []numbered
+	for i, h := range header {
+		name := columnName(h)
+		switch {
+		case idCol < 0 && slices.Contains(idColumns, name):
+			idCol = i
+		case roleCol < 0 && slices.Contains(roleColumns, name):
+			roleCol = i
+		case skillsCol < 0 && slices.Contains(skillsColumns, name):
+			skillsCol = i
+		default:
+			if m := skillNColumn.FindStringSubmatch(name); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				skillN = append(skillN, numbered{n, i})
+			}
+		}
+	}
+	sort.Slice(skillN, func(i, j int) bool { return skillN[i].n < skillN[j].n })
+	var missing []string
+	if roleCol < 0 {
+		missing = append(missing, "a current_role column")
+	}
+	if skillsCol < 0 && len(skillN) == 0 {
+		missing = append(missing, "a skills column (skills separated by ; or |) or skill_1..skill_5 columns")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("users file %s: want %s; columns are: %s", path, strings.Join(missing, " and "), strings.Join(header, ", "))
+	}
+	var out []rawUser
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("users file: %w", err)
+		}
+		u := rawUser{row: rec.Row, line: rec.Line}
+		if rec.Err != nil {
+			u.err = rec.Err
+			out = append(out, u)
+			continue
+		}
+		field := func(i int) string {
+			if i < 0 || i >= len(rec.Fields) {
+				return ""
+			}
+			return strings.Clone(rec.Fields[i])
+		}
+		u.id, u.role = field(idCol), field(roleCol)
+		u.skills = SplitSkills(field(skillsCol))
+		for _, s := range skillN {
+			if v := strings.TrimSpace(field(s.col)); v != "" {
+				u.skills = append(u.skills, v)
+			}
+		}
+		out = append(out, u)
+	}
+}
+
+// readJSONL reads a JSON Lines users file from the raw text of each record, so that a list of
+// skills keeps its items whatever characters they hold.
+func readJSONL(path string, r tabular.Reader) ([]rawUser, error) {
+	var out []rawUser
+	sawRole, sawSkills := false, false
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("users file: %w", err)
+		}
+		u := rawUser{row: rec.Row, line: rec.Line}
+		if rec.Err != nil {
+			u.err = rec.Err
+			out = append(out, u)
+			continue
+		}
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(rec.Raw, &obj); err != nil {
+			u.err = fmt.Errorf("line %d: not a JSON object: %w", rec.Line, err)
+			out = append(out, u)
+			continue
+		}
+		byName := make(map[string]json.RawMessage, len(obj))
+		for k, v := range obj {
+			byName[columnName(k)] = v
+		}
+		var problems []string
+		pick := func(aliases []string) (string, json.RawMessage, bool) {
+			for _, a := range aliases {
+				if v, ok := byName[a]; ok {
+					return a, v, true
+				}
+			}
+			return "", nil, false
+		}
+		if k, v, ok := pick(idColumns); ok {
+			if u.id, err = scalarText(v); err != nil {
+				problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
+			}
+		}
+		if k, v, ok := pick(roleColumns); ok {
+			sawRole = true
+			if u.role, err = scalarText(v); err != nil {
+				problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
+			}
+		}
+		if k, v, ok := pick(skillsColumns); ok {
+			sawSkills = true
+			if u.skills, err = skillList(v); err != nil {
+				problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
+			}
+		}
+		type numbered struct {
+			n    int
+			name string
+			v    json.RawMessage
+		}
+		var skillN []numbered
+		for name, v := range byName {
+			if m := skillNColumn.FindStringSubmatch(name); m != nil {
+				sawSkills = true
+				n, _ := strconv.Atoi(m[1])
+				skillN = append(skillN, numbered{n, name, v})
+			}
+		}
+		sort.Slice(skillN, func(i, j int) bool {
+			if skillN[i].n != skillN[j].n {
+				return skillN[i].n < skillN[j].n
+			}
+			return skillN[i].name < skillN[j].name
+		})
+		for _, s := range skillN {
+			v, err := scalarText(s.v)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("key %q: %v", s.name, err))
+			}
+			if v = strings.TrimSpace(v); v != "" {
+				u.skills = append(u.skills, v)
+			}
+		}
+		if len(problems) > 0 {
+			sort.Strings(problems)
+			u.err = fmt.Errorf("line %d: %s", rec.Line, strings.Join(problems, "; "))
+		}
+		out = append(out, u)
+	}
+	if len(out) > 0 && (!sawRole || !sawSkills) {
+		var missing []string
+		if !sawRole {
+			missing = append(missing, `a "current_role" key`)
+		}
+		if !sawSkills {
+			missing = append(missing, `a "skills" key (a list of strings)`)
+		}
+		return nil, fmt.Errorf("users file %s: no record has %s; keys are: %s", path, strings.Join(missing, " or "), strings.Join(r.Header(), ", "))
+	}
+	return out, nil
+}
+
+// scalarText returns a JSON string, number or boolean as text ("" for null).
+func scalarText(v json.RawMessage) (string, error) {
+	var x any
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	if err := dec.Decode(&x); err != nil {
+		return "", err
+	}
+	switch t := x.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return t, nil
+	case json.Number:
+		return t.String(), nil
+	case bool:
+		return strconv.FormatBool(t), nil
+	}
+	return "", errors.New("want a string")
+}
+
+// skillList reads a JSON list of skills, or a string of skills split by SplitSkills.
+func skillList(v json.RawMessage) ([]string, error) {
+	t := bytes.TrimSpace(v)
+	if len(t) == 0 || t[0] != '[' {
+		s, err := scalarText(v)
+		if err != nil {
+			return nil, errors.New("want a list of strings or a string")
+		}
+		return SplitSkills(s), nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(t, &items); err != nil {
+		return nil, err
+	}
+	var out []string
+	for i, it := range items {
+		s, err := scalarText(it)
+		if err != nil {
+			return nil, fmt.Errorf("item %d: %w", i+1, err)
+		}
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// SplitSkills splits a skills text on ';' and '|'; a text with neither is split on ','. Items
+// are trimmed and empty ones dropped.
+func SplitSkills(s string) []string {
+	sep := func(r rune) bool { return r == ';' || r == '|' }
+	if !strings.ContainsAny(s, ";|") {
+		sep = func(r rune) bool { return r == ',' }
+	}
+	var out []string
+	for _, f := range strings.FieldsFunc(s, sep) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// columnName is the form in which column names and JSON keys are compared.
+func columnName(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return strings.NewReplacer(" ", "_", "-", "_").Replace(s)
+}
+
+// checkUsers turns raw records into users and failures: ids (given or made from the row),
+// required fields, lengths, duplicate skills and ids, and the MaxSkills limit.
+func checkUsers(raws []rawUser) ([]User, []Failure) {
+	given := map[string]bool{}
+	for i := range raws {
+		raws[i].id = clean.NormalizeText(raws[i].id)
+		if raws[i].id != "" {
+			given[raws[i].id] = true
+		}
+	}
+	var users []User
+	var failures []Failure
+	firstRow := map[string]int64{}
+	for _, r := range raws {
+		u := User{Row: r.row, Line: r.line, ID: r.id}
+		if u.ID == "" {
+			u.ID = generatedID(r.row, given)
+			u.Notes = append(u.Notes, fmt.Sprintf("the input gives no user id; %q is made from row %d", u.ID, r.row))
+		}
+		fail := func(format string, a ...any) {
+			failures = append(failures, Failure{UserID: u.ID, Row: r.row, Line: r.line, Stage: StageInput, Reason: fmt.Sprintf(format, a...)})
+		}
+		if r.err != nil {
+			fail("record cannot be read: %v", r.err)
+			continue
+		}
+		if prev, dup := firstRow[u.ID]; dup {
+			fail("user id %q is already used by row %d; ids must be unique", u.ID, prev)
+			continue
+		}
+		firstRow[u.ID] = r.row
+		u.CurrentRole = clean.NormalizeText(r.role)
+		if reason := checkPerson(&u, r.skills); reason != "" {
+			fail("%s", reason)
+			continue
+		}
+		users = append(users, u)
+	}
+	return users, failures
+}
+
+// checkPerson fills u.Skills from skills (normalised, duplicates dropped, at most MaxSkills)
+// and returns why u cannot be processed, or "".
+func checkPerson(u *User, skills []string) string {
+	var problems []string
+	if n := utf8.RuneCountInString(u.ID); n > MaxTextLen {
+		problems = append(problems, fmt.Sprintf("user id is %d characters long; at most %d", n, MaxTextLen))
+	}
+	switch n := utf8.RuneCountInString(u.CurrentRole); {
+	case n == 0:
+		problems = append(problems, "current role is empty")
+	case n > MaxTextLen:
+		problems = append(problems, fmt.Sprintf("current role is %d characters long; at most %d", n, MaxTextLen))
+	}
+	seen := map[string]bool{}
+	var kept, dups []string
+	for _, s := range skills {
+		s = clean.NormalizeText(s)
+		if s == "" {
+			continue
+		}
+		if n := utf8.RuneCountInString(s); n > MaxTextLen {
+			problems = append(problems, fmt.Sprintf("skill %q... is %d characters long; at most %d", string([]rune(s)[:20]), n, MaxTextLen))
+			continue
+		}
+		k := strings.ToLower(s)
+		if seen[k] {
+			dups = append(dups, s)
+			continue
+		}
+		seen[k] = true
+		kept = append(kept, s)
+	}
+	if len(kept) == 0 && len(problems) == 0 {
+		problems = append(problems, "no skills")
+	}
+	if len(problems) > 0 {
+		return strings.Join(problems, "; ")
+	}
+	if len(dups) > 0 {
+		u.Notes = append(u.Notes, fmt.Sprintf("skills given twice were counted once: %s", strings.Join(dups, ", ")))
+	}
+	if len(kept) > MaxSkills {
+		u.Notes = append(u.Notes, fmt.Sprintf("%d skills were given; the report is about the first %d; ignored: %s",
+			len(kept), MaxSkills, strings.Join(kept[MaxSkills:], ", ")))
+		kept = kept[:MaxSkills]
+	}
+	u.Skills = kept
+	return ""
+}
+
+// generatedID returns "row-<row>", with a suffix when the input already uses that id.
+func generatedID(row int64, given map[string]bool) string {
+	id := fmt.Sprintf("row-%d", row)
+	for n := 2; given[id]; n++ {
+		id = fmt.Sprintf("row-%d-%d", row, n)
+	}
+	given[id] = true
+	return id
+}
+
+// PersonUser returns the User for a person given on the command line, or why it cannot be
+// processed.
+func PersonUser(p Person) (User, error) {
+	u := User{ID: clean.NormalizeText(p.ID), CurrentRole: clean.NormalizeText(p.CurrentRole)}
+	if u.ID == "" {
+		u.ID = "cli-" + shortHash(u.CurrentRole+"\x00"+p.Skills)
+	}
+	if reason := checkPerson(&u, SplitSkills(p.Skills)); reason != "" {
+		return User{}, fmt.Errorf("person %q: %s", u.ID, reason)
+	}
+	return u, nil
+}
