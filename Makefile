@@ -10,6 +10,7 @@ LDFLAGS     := -X main.version=$(VERSION)
 WORKDIR     ?= .
 PRESET      ?= kaggle
 INPUT       ?= data/sample/job_postings.csv
+USERS       ?= data/sample/users.csv
 ROWS        ?= 1600000
 SRC         ?= data/sample/job_postings.csv
 BENCH_DIR   ?= bench/out
@@ -18,7 +19,7 @@ COUNT       ?= 5
 ORT_STAMP   := .cache/ort-path
 SHARED      ?= ../shared
 
-.PHONY: all setup build run ingest clean-stage test test-short bench bench-data bench-ingest \
+.PHONY: all setup build run ingest clean-stage features train evaluate recommend test test-short bench bench-data bench-ingest \
         doctor models fmt vet clean help
 
 all: build
@@ -36,14 +37,26 @@ build: ## build bin/skillx
 
 ORT_ENV = SKILLX_ORT_LIB="$$(cat $(ORT_STAMP))"
 
-run: setup build ## run every stage on the sample data (WORKDIR, PRESET, INPUT to change)
-	$(ORT_ENV) $(BIN) run --workdir $(WORKDIR) --preset $(PRESET) --input $(INPUT)
+run: setup build ## run every stage on the sample data, recommend included (WORKDIR, PRESET, INPUT, USERS to change)
+	$(ORT_ENV) $(BIN) run --workdir $(WORKDIR) --preset $(PRESET) --input $(INPUT) --users $(USERS)
 
 ingest: build ## ingest INPUT with PRESET into WORKDIR/data/raw
 	$(BIN) ingest --workdir $(WORKDIR) --preset $(PRESET) --input $(INPUT)
 
 clean-stage: build ## clean WORKDIR/data/raw into WORKDIR/data/clean
 	$(BIN) clean --workdir $(WORKDIR)
+
+features: build ## embed the texts of WORKDIR/data/clean
+	$(ORT_ENV) $(BIN) features --workdir $(WORKDIR)
+
+train: build ## train the classifier on WORKDIR/data/features
+	$(BIN) train --workdir $(WORKDIR)
+
+evaluate: build ## evaluate WORKDIR/models/classifier.onnx
+	$(ORT_ENV) $(BIN) evaluate --workdir $(WORKDIR)
+
+recommend: build ## write a report per person of USERS (Gemini with GEMINI_API_KEY, else the offline analyst)
+	$(ORT_ENV) $(BIN) recommend --workdir $(WORKDIR) --users $(USERS)
 
 doctor: setup build ## check the ONNX Runtime library, model files, API key and disk
 	$(ORT_ENV) $(BIN) doctor --workdir $(WORKDIR)

@@ -47,7 +47,7 @@ func Create(path string) (*File, error) {
 		os.Remove(tmp.Name())
 		return nil, fmt.Errorf("create temporary file for %s: %w", path, err)
 	}
-	return &File{path: path, tmp: tmp, buf: bufio.NewWriterSize(tmp, 1<<20)}, nil
+	return &File{path: path, tmp: tmp, buf: bufio.NewWriterSize(tmp, 64<<10)}, nil
 }
 
 // Path returns the final path of the file.
