@@ -264,3 +264,23 @@ func TestNewONNXWithoutRuntime(t *testing.T) {
 		}
 	}
 }
+
+// TestNewONNXModelFailsToRun uses a model whose signature is right but whose vocabulary is too
+// small for the tokenizer's ids: NewONNX's test run must report it.
+func TestNewONNXModelFailsToRun(t *testing.T) {
+	ortlibtest.Init(t)
+	cfg := bertmodel.Tiny()
+	cfg.VocabSize = 50
+	path := writeModel(t, cfg)
+	e, err := NewONNX(ONNXConfig{Model: path, Tokenizer: realTokenizerPath(t), Threads: 1})
+	if err == nil {
+		e.Close()
+		t.Fatal("NewONNX() error = nil; want the test run to fail")
+	}
+	t.Logf("NewONNX() error = %v", err)
+	for _, want := range []string{path, "run on a test input"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("NewONNX() error = %q; want it to contain %q", err, want)
+		}
+	}
+}
