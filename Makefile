@@ -19,7 +19,7 @@ COUNT       ?= 5
 ORT_STAMP   := .cache/ort-path
 SHARED      ?= ../shared
 
-.PHONY: all setup build run ingest clean-stage features train evaluate recommend test test-short bench bench-data bench-ingest \
+.PHONY: all setup build run ingest clean-stage features train evaluate recommend reliability test test-short bench bench-data bench-ingest \
         doctor models fmt vet clean help
 
 all: build
@@ -71,6 +71,9 @@ test-short: setup ## run the fast tests only
 bench: setup ## run the Go benchmarks (BENCH regexp, COUNT repetitions); medians with benchstat
 	@mkdir -p $(BENCH_DIR)
 	$(ORT_ENV) $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./... | tee $(BENCH_DIR)/bench.txt
+
+reliability: setup ## the whole reliability suite: kills, faults, bad inputs (long soak; CI runs the default-length one in make test)
+	SKILLX_RELIABILITY_LONG=1 $(ORT_ENV) $(GO) test -count=1 -v -run . ./reliability/ | grep -E '^(---|===|ok|FAIL|reliability:)|KNOWN'
 
 bench-data: build ## generate a Kaggle-shaped CSV of ROWS rows from SRC into bench/out
 	@mkdir -p $(BENCH_DIR)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
@@ -129,9 +130,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if _, err := os.Stat(p); err != nil {
 			return nil, fmt.Errorf("clean: input %s not found: run `skillx ingest` first (%w)", p, err)
 		}
+		if err := manifest.Check(p, "ingest"); err != nil {
+			return nil, fmt.Errorf("clean: %w", err)
+		}
 	}
 	paths := OutputPaths(cfg.Workdir)
 	res := &Result{Paths: paths, RejectedByKind: map[string]int64{}}
+	for _, d := range []string{filepath.Dir(paths.Postings), filepath.Dir(paths.SummaryMD)} {
+		if err := atomicfile.CleanStale(d); err != nil {
+			log.Warn("clean: cannot remove temporary files of an interrupted run", "err", err)
+		}
+	}
 	inputs, err := manifest.HashInputs(paths.Postings, []string{rawPostings, rawRejects})
 	if err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
@@ -319,16 +328,23 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.WallSeconds = time.Since(start).Seconds()
 
-	if err := parquetio.WriteAll(paths.Roles, roleRows); err != nil {
+	rw, err := parquetio.Create[records.Role](paths.Roles)
+	if err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
-	if err := rejects.Commit(); err != nil {
+	defer rw.Abort()
+	if err := rw.Write(roleRows...); err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
-	if err := pw.Commit(); err != nil {
+	summary, err := stageSummary(paths, res)
+	if err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
-	if err := writeSummary(paths, res); err != nil {
+	defer summary[0].Abort()
+	defer summary[1].Abort()
+	outputs := []string{paths.Rejects, paths.Roles, paths.SummaryJSON, paths.Postings}
+	err = atomicfile.PublishAll(func() error { return manifest.Remove(outputs...) }, rejects, rw, summary[0], summary[1], pw)
+	if err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
 	m := manifest.Manifest{
@@ -344,7 +360,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		},
 		Started: start.UTC(), WallSeconds: res.WallSeconds,
 	}
-	for _, p := range []string{paths.Rejects, paths.Roles, paths.SummaryJSON, paths.Postings} {
+	for _, p := range outputs {
 		if err := manifest.Write(p, m); err != nil {
 			return nil, fmt.Errorf("clean: %w", err)
 		}

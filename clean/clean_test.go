@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/records"
 )
@@ -20,6 +21,11 @@ func writeRaw(t *testing.T, work string, postings []records.RawPosting, rejects 
 	}
 	if err := parquetio.WriteAll(filepath.Join(dir, "rejects.parquet"), rejects); err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range []string{"postings.parquet", "rejects.parquet"} {
+		if err := manifest.Write(filepath.Join(dir, f), manifest.Manifest{Stage: "ingest"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -104,5 +110,23 @@ func TestRunNeedsIngest(t *testing.T) {
 	_, err := Run(context.Background(), Config{Workdir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "skillx ingest") {
 		t.Errorf("Run without data/raw = %v; want an error naming skillx ingest", err)
+	}
+}
+
+func TestRunRefusesInputsThatDoNotMatchTheirManifests(t *testing.T) {
+	work := t.TempDir()
+	writeRaw(t, work, []records.RawPosting{{SourceRow: 1, Role: "Chef", Skills: "Cooking"}}, nil)
+	raw := filepath.Join(work, "data", "raw", "postings.parquet")
+	if err := parquetio.WriteAll(raw, []records.RawPosting{{SourceRow: 1, Role: "Chef", Skills: "Cooking"}, {SourceRow: 2, Role: "Cook", Skills: "Baking"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), Config{Workdir: work})
+	if err == nil || !strings.Contains(err.Error(), "does not match its manifest") {
+		t.Errorf("Run over a raw file changed after its manifest = %v; want a manifest mismatch error", err)
+	}
+	os.Remove(raw + ".manifest.json")
+	_, err = Run(context.Background(), Config{Workdir: work})
+	if err == nil || !strings.Contains(err.Error(), "has no manifest") {
+		t.Errorf("Run over a raw file without a manifest = %v; want a missing manifest error", err)
 	}
 }

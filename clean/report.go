@@ -13,16 +13,22 @@ import (
 // return, so that a new version reruns the stage on unchanged inputs.
 const SplitterVersion = "2"
 
-// writeSummary writes reports/clean/summary.json and summary.md.
-func writeSummary(paths Paths, res *Result) error {
+// stageSummary writes reports/clean/summary.json and summary.md to temporary files, to be
+// published with the other outputs.
+func stageSummary(paths Paths, res *Result) ([2]*atomicfile.File, error) {
+	var out [2]*atomicfile.File
 	data, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode summary: %w", err)
+		return out, fmt.Errorf("encode summary: %w", err)
 	}
-	if err := atomicfile.WriteFile(paths.SummaryJSON, append(data, '\n')); err != nil {
-		return err
+	if out[0], err = atomicfile.Stage(paths.SummaryJSON, append(data, '\n')); err != nil {
+		return out, err
 	}
-	return atomicfile.WriteFile(paths.SummaryMD, []byte(SummaryMarkdown(res)))
+	if out[1], err = atomicfile.Stage(paths.SummaryMD, []byte(SummaryMarkdown(res))); err != nil {
+		out[0].Abort()
+		return out, err
+	}
+	return out, nil
 }
 
 // SummaryMarkdown renders the clean report.

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/embstore"
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/manifest"
@@ -116,6 +117,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if _, err := os.Stat(p); err != nil {
 			return nil, fmt.Errorf("features: input %s not found: run `skillx clean` first (%w)", p, err)
 		}
+		if err := manifest.Check(p, "clean"); err != nil {
+			return nil, fmt.Errorf("features: %w", err)
+		}
 	}
 	if cfg.Samples < 0 {
 		return nil, fmt.Errorf("features: --samples %d: want 0 or more", cfg.Samples)
@@ -144,6 +148,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				return res, nil
 			}
 		}
+	}
+
+	if err := atomicfile.CleanStale(filepath.Dir(exPath)); err != nil {
+		log.Warn("features: cannot remove temporary files of an interrupted run", "err", err)
 	}
 
 	// 1. Examples and the set of distinct texts.
@@ -283,10 +291,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if res.DistinctTexts != res.CacheHits+res.Embedded {
 		return nil, fmt.Errorf("features: internal error: %d texts but %d cached + %d embedded", res.DistinctTexts, res.CacheHits, res.Embedded)
 	}
-	if err := embw.Commit(); err != nil {
-		return nil, fmt.Errorf("features: %w", err)
-	}
-	if err := exw.Commit(); err != nil {
+	if err := atomicfile.PublishAll(func() error { return manifest.Remove(embPath, exPath) }, embw, exw); err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 	res.Wall = time.Since(start)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/skillx/skillx/internal/bertmodel"
 	"github.com/skillx/skillx/internal/embstore"
+	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/records"
@@ -41,6 +42,11 @@ func writeClean(t *testing.T, work string, postings []records.CleanPosting) {
 	}
 	if err := parquetio.WriteAll(filepath.Join(dir, "roles.parquet"), rows); err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range []string{"postings.parquet", "roles.parquet"} {
+		if err := manifest.Write(filepath.Join(dir, f), manifest.Manifest{Stage: "clean"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

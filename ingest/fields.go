@@ -118,10 +118,16 @@ func findColumn(header []string, name string) int {
 	return -1
 }
 
+// quoteList quotes column names for messages, at most 40 of them.
 func quoteList(cols []string) string {
-	q := make([]string, len(cols))
+	const most = 40
+	q := make([]string, 0, min(len(cols), most)+1)
 	for i, c := range cols {
-		q[i] = fmt.Sprintf("%q", c)
+		if i == most {
+			q = append(q, fmt.Sprintf("... and %d more", len(cols)-most))
+			break
+		}
+		q = append(q, fmt.Sprintf("%.80q", c))
 	}
 	return strings.Join(q, ", ")
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
@@ -129,6 +130,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 
+	if err := atomicfile.CleanStale(filepath.Dir(postingsPath)); err != nil {
+		log.Warn("ingest: cannot remove temporary files of an interrupted run", "err", err)
+	}
 	out, err := newSink(ctx, postingsPath, rejectsPath)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -137,6 +141,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	log.Info("ingest: reading", "preset", preset, "inputs", strings.Join(src.files(), " "))
 	if err := src.run(ctx, out); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	// An input that changed while it was read would be passed off as the file the manifest
+	// describes: check size and modification time again.
+	for _, in := range inputs {
+		st, err := os.Stat(in.Path)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		if st.Size() != in.Size || !st.ModTime().UTC().Equal(in.ModTime) {
+			return nil, fmt.Errorf("ingest: input %s changed while it was read (size %d -> %d); nothing was written: rerun when it is complete", in.Path, in.Size, st.Size())
+		}
 	}
 	if err := out.commit(); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -343,6 +358,7 @@ type sink struct {
 	order    []string
 	closed   bool
 	rejErr   error
+	paths    []string
 }
 
 const sinkBatch = 2048
@@ -357,7 +373,7 @@ func newSink(ctx context.Context, postingsPath, rejectsPath string) (*sink, erro
 		pw.Abort()
 		return nil, err
 	}
-	s := &sink{postings: pw, rejects: rw, ch: make(chan []records.RawPosting, 4), done: make(chan error, 1), files: map[string]*FileStats{}}
+	s := &sink{paths: []string{postingsPath, rejectsPath}, postings: pw, rejects: rw, ch: make(chan []records.RawPosting, 4), done: make(chan error, 1), files: map[string]*FileStats{}}
 	go func() {
 		var werr error
 		for b := range s.ch {
@@ -425,10 +441,10 @@ func (s *sink) commit() error {
 	if s.rejErr != nil {
 		return s.rejErr
 	}
-	if err := s.rejects.Commit(); err != nil {
-		return err
-	}
-	return s.postings.Commit()
+	// Both files are finished and synced before either replaces the previous one, and the old
+	// manifests go first: a crash in between leaves outputs without manifests, which no stage
+	// takes for complete.
+	return atomicfile.PublishAll(func() error { return manifest.Remove(s.paths...) }, s.rejects, s.postings)
 }
 
 func (s *sink) abort() {

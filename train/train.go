@@ -108,6 +108,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 
+	for _, p := range []string{exPath, embPath} {
+		if err := manifest.Check(p, "features"); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+	}
+	for _, d := range []string{filepath.Dir(paths.Model), filepath.Dir(paths.Curve)} {
+		if err := atomicfile.CleanStale(d); err != nil {
+			log.Warn("train: cannot remove temporary files of an interrupted run", "err", err)
+		}
+	}
 	ds, err := dataset.Load(cfg.Workdir)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
@@ -187,13 +197,27 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	for _, e := range epochs {
 		info.Curve = append(info.Curve, classifier.EpochPoint{Epoch: e.Epoch, Loss: e.Loss, TrainAcc: e.TrainAcc, ValLoss: e.ValLoss, ValAcc: e.ValAcc})
 	}
+	modelFile, err := atomicfile.Stage(paths.Model, onnx)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	defer modelFile.Abort()
+	infoData, err := json.MarshalIndent(withFormat(info), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	infoFile, err := atomicfile.Stage(paths.Info, append(infoData, '\n'))
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	defer infoFile.Abort()
+	outputs := []string{paths.Info, paths.Model}
+	if err := atomicfile.PublishAll(func() error { return manifest.Remove(outputs...) }, modelFile, infoFile); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	// The curve describes the model just published; until the manifests below are written,
+	// nothing of this run passes for complete.
 	if err := writeCurve(paths, epochs, best); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
-	if err := atomicfile.WriteFile(paths.Model, onnx); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
-	if err := classifier.Write(paths.Info, info); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	res.Info, res.Epochs, res.Wall = info, epochs, time.Since(start)
@@ -208,7 +232,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			"test_held_out": int64(sinfo.TestExamples), "classes": int64(len(ds.Labels))},
 		Notes:   map[string]any{"best_epoch": best, "epochs_run": len(epochs), "examples_per_second": perSec, "gflops": gflops},
 		Started: start.UTC(), WallSeconds: res.Wall.Seconds()}
-	for _, p := range []string{paths.Info, paths.Model} {
+	for _, p := range outputs {
 		if err := manifest.Write(p, m); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
@@ -281,4 +305,10 @@ func writeCurve(paths Paths, epochs []mlp.EpochStats, best int) error {
 		return err
 	}
 	return plots.TrainingCurve(paths.Curve, ep, loss, vloss, acc, vacc, best, "Training curve: MLP classifier")
+}
+
+// withFormat returns info with its format set, as classifier.Write would write it.
+func withFormat(info classifier.Info) classifier.Info {
+	info.Format = classifier.Format
+	return info
 }

@@ -150,7 +150,11 @@ func exitCode(err error, name string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "skillx %s: %v\nRun 'skillx %s --help' for usage.\n", name, err, name)
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "skillx %s: %v\n", name, err)
+		if msg := err.Error(); strings.HasPrefix(msg, name+": ") {
+			fmt.Fprintf(stderr, "skillx %s\n", msg)
+		} else {
+			fmt.Fprintf(stderr, "skillx %s: %s\n", name, msg)
+		}
 		return exitFailure
 	}
 }

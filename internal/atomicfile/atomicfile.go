@@ -24,11 +24,12 @@ var umask = func() os.FileMode {
 // File is a file being written atomically. Write to it, then call Commit to put it in place;
 // call Abort (safe after Commit, and meant for a defer) to discard it.
 type File struct {
-	path string
-	tmp  *os.File
-	buf  *bufio.Writer
-	n    int64
-	done bool
+	path     string
+	tmp      *os.File
+	buf      *bufio.Writer
+	n        int64
+	done     bool
+	prepared bool
 }
 
 // Create starts writing path atomically. The folder is created when missing.
@@ -79,12 +80,21 @@ func (f *File) Size() int64 { return f.n }
 // Commit flushes, syncs and closes the temporary file, checks its size, renames it to the final
 // path and syncs the folder.
 func (f *File) Commit() error {
-	if f.done {
+	if err := f.Prepare(); err != nil {
+		return err
+	}
+	return f.Publish()
+}
+
+// Prepare flushes, syncs and closes the temporary file and checks its size, without putting it
+// in place: several files can be prepared first and published together (see PublishAll).
+func (f *File) Prepare() error {
+	if f.done || f.prepared {
 		return fmt.Errorf("commit %s: already committed or aborted", f.path)
 	}
-	f.done = true
 	name := f.tmp.Name()
 	fail := func(op string, err error) error {
+		f.done = true
 		f.tmp.Close()
 		os.Remove(name)
 		return fmt.Errorf("%s %s: %w", op, f.path, err)
@@ -103,14 +113,68 @@ func (f *File) Commit() error {
 		return fail("check size of", fmt.Errorf("wrote %d bytes but the file has %d", f.n, st.Size()))
 	}
 	if err := f.tmp.Close(); err != nil {
+		f.done = true
 		os.Remove(name)
 		return fmt.Errorf("close %s: %w", f.path, err)
 	}
+	f.prepared = true
+	return nil
+}
+
+// Publish renames a prepared file into place and syncs the folder.
+func (f *File) Publish() error {
+	if f.done || !f.prepared {
+		return fmt.Errorf("publish %s: not prepared, or already committed or aborted", f.path)
+	}
+	f.done = true
+	name := f.tmp.Name()
 	if err := os.Rename(name, f.path); err != nil {
 		os.Remove(name)
 		return fmt.Errorf("rename into place %s: %w", f.path, err)
 	}
 	return syncDir(filepath.Dir(f.path))
+}
+
+// Staged is a file written to a temporary name that can be prepared and then published.
+type Staged interface {
+	Prepare() error
+	Publish() error
+}
+
+// PublishAll prepares every file (nothing is published if one fails), runs before (for
+// example, to remove the manifests the new files make stale), then publishes them in order.
+// A crash during publishing can leave some files new and some old; callers mark the set
+// complete afterwards (with manifests) so that a mixed set is never taken as complete.
+func PublishAll(before func() error, files ...Staged) error {
+	for _, f := range files {
+		if err := f.Prepare(); err != nil {
+			return err
+		}
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			return err
+		}
+	}
+	for _, f := range files {
+		if err := f.Publish(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stage writes data to a temporary file for path and returns it, ready for PublishAll.
+func Stage(path string, data []byte) (*File, error) {
+	f, err := Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return nil, err
+	}
+	return f, nil
 }
 
 // Abort discards the temporary file. It does nothing after Commit.
@@ -119,7 +183,9 @@ func (f *File) Abort() {
 		return
 	}
 	f.done = true
-	f.tmp.Close()
+	if !f.prepared {
+		f.tmp.Close()
+	}
 	os.Remove(f.tmp.Name())
 }
 

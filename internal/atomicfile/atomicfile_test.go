@@ -97,3 +97,35 @@ func assertNoTemp(t *testing.T, dir string) {
 		t.Errorf("temporary files left behind: %v", m)
 	}
 }
+
+func TestPublishAllPublishesNothingWhenOnePrepareFails(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	WriteFile(a, []byte("old a"))
+	fa, err := Stage(a, []byte("new a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := Stage(b, []byte("new b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb.Abort() // b cannot be prepared any more
+	called := false
+	if err := PublishAll(func() error { called = true; return nil }, fa, fb); err == nil {
+		t.Fatalf("PublishAll with an aborted file succeeded")
+	}
+	fa.Abort()
+	if got, _ := os.ReadFile(a); string(got) != "old a" || called {
+		t.Errorf("after a failed PublishAll a = %q, before called %v; want the old content and no call", got, called)
+	}
+	fa, _ = Stage(a, []byte("new a"))
+	fb, _ = Stage(b, []byte("new b"))
+	if err := PublishAll(nil, fa, fb); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(b); string(got) != "new b" {
+		t.Errorf("b = %q; want new b", got)
+	}
+	assertNoTemp(t, dir)
+}

@@ -150,6 +150,15 @@ func (w *Writer) flush() error {
 
 // Commit writes what is pending, closes the file and puts it in place.
 func (w *Writer) Commit() error {
+	if err := w.Prepare(); err != nil {
+		return err
+	}
+	return w.Publish()
+}
+
+// Prepare writes what is pending and syncs the file without putting it in place (see
+// atomicfile.PublishAll).
+func (w *Writer) Prepare() error {
 	if err := w.flush(); err != nil {
 		w.f.Abort()
 		return err
@@ -158,8 +167,11 @@ func (w *Writer) Commit() error {
 		w.f.Abort()
 		return fmt.Errorf("write %s: %w", w.f.Path(), err)
 	}
-	return w.f.Commit()
+	return w.f.Prepare()
 }
+
+// Publish puts a prepared file in place.
+func (w *Writer) Publish() error { return w.f.Publish() }
 
 // Abort discards the file; it does nothing after Commit.
 func (w *Writer) Abort() { w.f.Abort() }

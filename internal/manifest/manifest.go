@@ -168,9 +168,55 @@ func UpToDate(key string, outputs ...string) (bool, string) {
 		if err != nil {
 			return false, "missing output " + o
 		}
-		if st.Size() != m.Output.Size {
+		if !matches(o, st, m) {
 			return false, "output " + o + " differs from its manifest"
 		}
 	}
 	return true, ""
+}
+
+// Remove deletes the manifests of outputs (missing ones are fine). A stage calls it just before
+// it puts new outputs in place, so that until their new manifests are written no output can
+// pass for complete.
+func Remove(outputs ...string) error {
+	for _, o := range outputs {
+		if err := os.Remove(PathFor(o)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove manifest of %s: %w", o, err)
+		}
+	}
+	return nil
+}
+
+// Check verifies that input is a complete output of an earlier stage: it has a manifest, and its
+// size and modification time are the ones the manifest recorded. stage names the stage that
+// writes it, for the message.
+func Check(input, stage string) error {
+	m, err := Read(input)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("%s has no manifest: an earlier run was interrupted, or skillx did not write it; rerun `skillx %s`", input, stage)
+		}
+		return err
+	}
+	st, err := os.Stat(input)
+	if err != nil {
+		return fmt.Errorf("%s: %w; rerun `skillx %s`", input, err, stage)
+	}
+	if !matches(input, st, m) {
+		return fmt.Errorf("%s does not match its manifest (it changed after %s wrote it, or a run was interrupted); rerun `skillx %s`", input, m.Stage, stage)
+	}
+	return nil
+}
+
+// matches reports whether the file at path (with stat st) is the one m describes: same size,
+// and the same modification time or, when that differs (a copied folder), the same sha256.
+func matches(path string, st os.FileInfo, m *Manifest) bool {
+	if st.Size() != m.Output.Size {
+		return false
+	}
+	if st.ModTime().UTC().Equal(m.Output.ModTime) {
+		return true
+	}
+	ref, err := HashFile(path, nil)
+	return err == nil && ref.SHA256 == m.Output.SHA256
 }

@@ -52,12 +52,23 @@ func (w *Writer[T]) SetMetadata(key, value string) { w.w.SetKeyValueMetadata(key
 
 // Commit finishes the file and puts it in place.
 func (w *Writer[T]) Commit() error {
+	if err := w.Prepare(); err != nil {
+		return err
+	}
+	return w.Publish()
+}
+
+// Prepare finishes and syncs the file without putting it in place (see atomicfile.PublishAll).
+func (w *Writer[T]) Prepare() error {
 	if err := w.w.Close(); err != nil {
 		w.f.Abort()
 		return fmt.Errorf("finish parquet %s: %w", w.f.Path(), err)
 	}
-	return w.f.Commit()
+	return w.f.Prepare()
 }
+
+// Publish puts a prepared file in place.
+func (w *Writer[T]) Publish() error { return w.f.Publish() }
 
 // Abort discards the file; it does nothing after Commit.
 func (w *Writer[T]) Abort() { w.f.Abort() }
