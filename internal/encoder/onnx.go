@@ -220,9 +220,10 @@ func readModel(path string) (signature, string, error) {
 }
 
 // spinning lets ONNX Runtime's intra-op threads spin while they wait for work, its default.
-// Off, they sleep: on 2 shared cores that measured faster (BenchmarkONNXMiniLM, the spin=on
-// sub-benchmarks against the others), since spinning threads take the cores from the Go side
-// of the pipeline and from other processes. Only benchmarks change it.
+// Off, they sleep. On an idle 2-core machine both give the same speed (BenchmarkONNXMiniLM,
+// the spin=on sub-benchmarks against the others); while other processes share the cores,
+// spinning was 1.5 to 3 times slower, since spinning threads take the cores from the Go side
+// of the pipeline and from everything else. Only benchmarks change it.
 var spinning = false
 
 // newSession creates the ONNX Runtime session for the model's inputs and chosen output, with
