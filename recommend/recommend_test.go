@@ -480,8 +480,8 @@ func TestRecommendRerun(t *testing.T) {
 	}
 }
 
-// faultyAnswer fails a fifth of the calls: 429, 500, or no answer within the client's
-// timeout. Which calls fail depends only on the person and the attempt, not on the order in
+// faultyAnswer fails about a quarter of the calls: 429, 500, no answer within the client's
+// timeout, or a connection reset in the middle of the response body. Which calls fail depends only on the person and the attempt, not on the order in
 // which concurrent requests arrive, so the outcome is the same on every run.
 func faultyAnswer(t *testing.T, hang time.Duration) answerFunc {
 	good := answerGood(t)
@@ -505,6 +505,16 @@ func faultyAnswer(t *testing.T, hang time.Duration) answerFunc {
 			case <-time.After(hang):
 			case <-r.Context().Done():
 			}
+		case 3:
+			// Headers and half a body, then the connection is gone.
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Errorf("hijack: %v", err)
+				return
+			}
+			buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"candidates\": [{\"content\": ")
+			buf.Flush()
+			conn.Close()
 		default:
 			good(w, r, n, d)
 		}
@@ -554,16 +564,18 @@ func TestRecommendFaults(t *testing.T) {
 		if fl.Stage != StageGemini {
 			t.Errorf("failure %+v; want stage gemini", fl)
 		}
+		kind := "other (reset mid-body)"
 		for _, k := range []string{"429", "500", "timed out"} {
 			if strings.Contains(fl.Reason, k) {
-				kinds[k]++
+				kind = k
 			}
 		}
+		kinds[kind]++
 	}
-	if len(kinds) != 3 || res.Written == 0 {
-		t.Errorf("%d written, failures by kind %v; want some written and failures of all three kinds", res.Written, kinds)
+	if len(kinds) != 4 || res.Written == 0 {
+		t.Errorf("%d written, failures by kind %v; want some written and failures of all four kinds", res.Written, kinds)
 	}
-	t.Logf("80 users, 20%% faults, no retry: %d written, %d failed %v", res.Written, res.Failed, kinds)
+	t.Logf("80 users, ~27%% faults, no retry: %d written, %d failed %v", res.Written, res.Failed, kinds)
 	assertNoKeyIn(t, logs.String(), res.Dir)
 
 	// A rerun with retries against the same faulty server finishes the failed ones only.
