@@ -37,17 +37,9 @@ Outputs: <workdir>/data/clean/postings.parquet, roles.parquet, rejects.parquet (
 Example:
   skillx clean --workdir .`,
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected arguments %q", args)
-				}
-				res, err := clean.Run(ctx, clean.Config{Workdir: g.workdir, Force: g.force, Version: version, Logger: g.log})
-				if err != nil {
-					return err
-				}
-				printClean(g, res)
-				return nil
-			}
+			return stageCommand(func() (clean.Config, error) {
+				return clean.Config{Workdir: g.workdir, Force: g.force, Version: version, Logger: g.log}, nil
+			}, clean.Run, func(res *clean.Result) { printClean(g, res) })
 		},
 	})
 }

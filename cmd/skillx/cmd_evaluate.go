@@ -76,19 +76,11 @@ Examples:
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o evaluateOptions
 			o.addFlags(fs, true)
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected arguments %q", args)
-				}
+			return stageCommand(func() (evaluate.Config, error) {
 				cfg := o.cfg
 				cfg.Workdir, cfg.Version, cfg.Logger = g.workdir, version, g.log
-				res, err := evaluate.Run(ctx, cfg)
-				if err != nil {
-					return err
-				}
-				printEvaluate(g, res)
-				return nil
-			}
+				return cfg, nil
+			}, evaluate.Run, func(res *evaluate.Result) { printEvaluate(g, res) })
 		},
 	})
 }

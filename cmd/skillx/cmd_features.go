@@ -67,17 +67,8 @@ Examples:
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o featuresOptions
 			o.addFlags(fs)
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected arguments %q", args)
-				}
-				res, err := features.Run(ctx, o.config(g))
-				if err != nil {
-					return err
-				}
-				printFeatures(g, res)
-				return nil
-			}
+			return stageCommand(func() (features.Config, error) { return o.config(g), nil }, features.Run,
+				func(res *features.Result) { printFeatures(g, res) })
 		},
 	})
 }

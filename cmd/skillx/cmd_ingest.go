@@ -69,21 +69,8 @@ Examples:
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o ingestOptions
 			o.addFlags(fs)
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected arguments %q", args)
-				}
-				cfg, err := o.config(g)
-				if err != nil {
-					return err
-				}
-				res, err := ingest.Run(ctx, cfg)
-				if err != nil {
-					return err
-				}
-				printIngest(g, res)
-				return nil
-			}
+			return stageCommand(func() (ingest.Config, error) { return o.config(g) }, ingest.Run,
+				func(res *ingest.Result) { printIngest(g, res) })
 		},
 	})
 }

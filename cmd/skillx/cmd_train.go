@@ -86,21 +86,8 @@ Example:
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o trainOptions
 			o.addFlags(fs)
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected arguments %q", args)
-				}
-				cfg, err := o.config(g)
-				if err != nil {
-					return err
-				}
-				res, err := train.Run(ctx, cfg)
-				if err != nil {
-					return err
-				}
-				printTrain(g, res)
-				return nil
-			}
+			return stageCommand(func() (train.Config, error) { return o.config(g) }, train.Run,
+				func(res *train.Result) { printTrain(g, res) })
 		},
 	})
 }

@@ -178,3 +178,23 @@ func (s *stringList) Set(v string) error {
 	*s = append(*s, v)
 	return nil
 }
+
+// stageCommand returns the run function of a subcommand that takes no arguments: it builds the
+// stage's config, runs the stage and prints its result.
+func stageCommand[C, R any](config func() (C, error), run func(context.Context, C) (R, error), print func(R)) func(context.Context, []string) error {
+	return func(ctx context.Context, args []string) error {
+		if len(args) > 0 {
+			return usagef("unexpected arguments %q", args)
+		}
+		cfg, err := config()
+		if err != nil {
+			return err
+		}
+		res, err := run(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		print(res)
+		return nil
+	}
+}
