@@ -1,25 +1,19 @@
 package recommend
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"io/fs"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/gemini/geminitest"
 )
 
-// The fake Gemini server follows internal/gemini/fake_test.go (whose test files cannot be
-// imported): an httptest server speaking the REST calls genai makes.
+// The fake Gemini server is internal/gemini/geminitest's, with the checks below.
 
 // testKey is the dummy API key; no file, log line or failure reason may contain it.
 const testKey = "dummy-key-SECRET-5e0c21d7"
@@ -38,18 +32,7 @@ type promptData struct {
 }
 
 // genBody is the part of a generateContent request the fake reads.
-type genBody struct {
-	Contents []struct {
-		Parts []struct {
-			Text string `json:"text"`
-		} `json:"parts"`
-	} `json:"contents"`
-	SystemInstruction *struct {
-		Parts []struct {
-			Text string `json:"text"`
-		} `json:"parts"`
-	} `json:"systemInstruction"`
-}
+type genBody = geminitest.Body
 
 // parsePerson returns the data block of a request, or an error saying what is wrong.
 func parsePerson(gb genBody) (promptData, error) {
@@ -101,47 +84,42 @@ func roleFor(d promptData, role string, p gemini.Provenance) gemini.RoleReport {
 	return rr
 }
 
-// genResponse is a generateContent answer carrying text.
-func genResponse(text string) map[string]any {
-	return map[string]any{
-		"candidates": []any{map[string]any{
-			"content":      map[string]any{"role": "model", "parts": []any{map[string]any{"text": text}}},
-			"finishReason": "STOP",
-		}},
-		"usageMetadata": map[string]any{"promptTokenCount": 120, "candidatesTokenCount": 300, "totalTokenCount": 420},
-	}
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
-}
+var (
+	genResponse = geminitest.Response
+	writeJSON   = geminitest.WriteJSON
+	mustJSON    = geminitest.MustJSON
+)
 
 func writeAPIError(w http.ResponseWriter, code int, status, msg string) {
-	writeJSON(w, code, map[string]any{"error": map[string]any{"code": code, "message": msg, "status": status}})
+	geminitest.WriteError(w, code, status, msg, nil)
 }
 
 // answerFunc answers one generateContent call (n counts them from 1).
 type answerFunc func(w http.ResponseWriter, r *http.Request, n int, d promptData)
 
-// fakeGemini is the fake server.
+// fakeGemini is the shared fake server (package geminitest) with this package's checks:
+// every request must carry a well-formed data block, and no person text may reach the
+// instructions.
 type fakeGemini struct {
-	t      testing.TB
-	srv    *httptest.Server
-	answer answerFunc
-	batch  *fakeBatch
+	srv *geminitest.Server
 
 	mu       sync.Mutex
-	ngen     int
 	problems []string // requests that were not as they should be
 }
 
 func newFake(t testing.TB, answer answerFunc) *fakeGemini {
 	t.Helper()
-	f := &fakeGemini{t: t, answer: answer}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f := &fakeGemini{}
+	f.srv = geminitest.New(t, testKey, func(w http.ResponseWriter, r *http.Request, n int, gb genBody) {
+		d, err := parsePerson(gb)
+		if err != nil {
+			f.problem("%v", err)
+			writeAPIError(w, 400, "INVALID_ARGUMENT", err.Error())
+			return
+		}
+		f.checkInstructions(gb)
+		answer(w, r, n, d)
+	})
 	t.Cleanup(func() {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -159,43 +137,21 @@ func (f *fakeGemini) problem(format string, a ...any) {
 }
 
 // calls returns the number of generateContent calls so far.
-func (f *fakeGemini) calls() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.ngen
-}
+func (f *fakeGemini) calls() int { return f.srv.GenerateCount() }
 
-func (f *fakeGemini) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	if r.Header.Get("x-goog-api-key") != testKey {
-		writeAPIError(w, 401, "UNAUTHENTICATED", "missing or wrong api key")
-		return
-	}
-	p := r.URL.Path
-	switch {
-	case r.Method == http.MethodPost && strings.HasSuffix(p, ":generateContent"):
-		var gb genBody
-		if err := json.Unmarshal(body, &gb); err != nil {
-			writeAPIError(w, 400, "INVALID_ARGUMENT", "bad json")
-			return
-		}
-		d, err := parsePerson(gb)
-		if err != nil {
-			f.problem("%v", err)
-			writeAPIError(w, 400, "INVALID_ARGUMENT", err.Error())
-			return
-		}
-		f.checkInstructions(gb)
-		f.mu.Lock()
-		f.ngen++
-		n := f.ngen
-		f.mu.Unlock()
-		f.answer(w, r, n, d)
-	case f.batch != nil && (strings.HasSuffix(p, ":batchGenerateContent") || strings.HasPrefix(p, "/v1beta/batches/")):
-		f.batch.serve(f, w, r, body)
-	default:
-		writeAPIError(w, 404, "NOT_FOUND", "unknown path "+p)
-	}
+// serveBatch makes f serve one batch job, answered at the first poll by answer with
+// inlined answers keyed by the requests' metadata, and returns it.
+func (f *fakeGemini) serveBatch(answer func(d promptData) map[string]any) *geminitest.Batch {
+	f.srv.Batch = &geminitest.Batch{Model: gemini.DefaultModel, Metadata: true,
+		Answer: func(key string, req genBody) map[string]any {
+			d, err := parsePerson(req)
+			if err != nil {
+				f.problem("batch request: %v", err)
+			}
+			f.checkInstructions(req)
+			return answer(d)
+		}}
+	return f.srv.Batch
 }
 
 // checkInstructions records a problem when person text reached the instructions rather than
@@ -233,117 +189,14 @@ func answerSlow(t testing.TB, delay time.Duration) answerFunc {
 	}
 }
 
-func mustJSON(t testing.TB, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-// fakeBatch serves one batch job at a time: created, then SUCCEEDED at the first poll with
-// inlined answers keyed by the requests' metadata.
-type fakeBatch struct {
-	answer func(d promptData) map[string]any
-
-	mu      sync.Mutex
-	creates int
-	reqs    []batchRequest
-}
-
-type batchRequest struct {
-	Request  genBody           `json:"request"`
-	Metadata map[string]string `json:"metadata"`
-}
-
-const jobName = "batches/job-1"
-
-func (b *fakeBatch) serve(f *fakeGemini, w http.ResponseWriter, r *http.Request, body []byte) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	op := func(state string, answers []any) map[string]any {
-		md := map[string]any{"@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerateContentBatch",
-			"name": jobName, "model": "models/" + gemini.DefaultModel, "state": state, "createTime": "2026-01-02T03:04:05Z"}
-		o := map[string]any{"name": jobName, "metadata": md}
-		if answers != nil {
-			md["output"] = map[string]any{"inlinedResponses": map[string]any{"inlinedResponses": answers}}
-			o["done"] = true
-		}
-		return o
-	}
-	switch {
-	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, ":batchGenerateContent"):
-		var cb struct {
-			Batch struct {
-				InputConfig struct {
-					Requests struct {
-						Requests []batchRequest `json:"requests"`
-					} `json:"requests"`
-				} `json:"inputConfig"`
-			} `json:"batch"`
-		}
-		if err := json.Unmarshal(body, &cb); err != nil {
-			writeAPIError(w, 400, "INVALID_ARGUMENT", err.Error())
-			return
-		}
-		b.creates++
-		b.reqs = cb.Batch.InputConfig.Requests.Requests
-		writeJSON(w, 200, op("BATCH_STATE_PENDING", nil))
-	case r.Method == http.MethodGet && r.URL.Path == "/v1beta/"+jobName:
-		var answers []any
-		for _, rq := range b.reqs {
-			d, err := parsePerson(rq.Request)
-			if err != nil {
-				f.problem("batch request: %v", err)
-			}
-			f.checkInstructions(rq.Request)
-			a := b.answer(d)
-			a["metadata"] = map[string]any{"key": rq.Metadata["key"]}
-			answers = append(answers, a)
-		}
-		writeJSON(w, 200, op("BATCH_STATE_SUCCEEDED", answers))
-	default:
-		writeAPIError(w, 404, "NOT_FOUND", "unknown batch path "+r.URL.Path)
-	}
-}
-
 // assertNoKeyIn fails when a file under dir or text contains the key.
 func assertNoKeyIn(t testing.TB, text string, dirs ...string) {
 	t.Helper()
 	if strings.Contains(text, testKey) {
 		t.Errorf("the api key appears in the logs")
 	}
-	for _, dir := range dirs {
-		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Errorf("read %s: %v", path, err)
-			} else if bytes.Contains(data, []byte(testKey)) {
-				t.Errorf("file %s contains the api key", path)
-			}
-			return nil
-		})
-	}
+	geminitest.CheckNoKeyInFiles(t, testKey, dirs...)
 }
 
 // logBuffer collects log output across goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer = geminitest.LogBuffer

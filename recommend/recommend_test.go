@@ -652,13 +652,13 @@ func TestRecommendCancel(t *testing.T) {
 
 func TestRecommendBatch(t *testing.T) {
 	f := newFake(t, answerGood(t))
-	f.batch = &fakeBatch{answer: func(d promptData) map[string]any {
+	batch := f.serveBatch(func(d promptData) map[string]any {
 		rep := goodReport(d)
 		if d.CurrentRole == "Barista" {
 			rep.Roles = rep.Roles[:4] // invalid: asked again one by one
 		}
 		return map[string]any{"response": genResponse(mustJSON(t, rep))}
-	}}
+	})
 	logs := &logBuffer{}
 	cfg := testConfig(t, f, logs)
 	cfg.Batch, cfg.BatchPoll = true, time.Millisecond
@@ -667,9 +667,9 @@ func TestRecommendBatch(t *testing.T) {
 		t.Fatalf("Run: %v\n%s", err, logs)
 	}
 	checkAccounting(t, res, 16)
-	if res.Written != 16 || f.batch.creates != 1 || len(f.batch.reqs) != 16 || f.calls() != 1 {
+	if res.Written != 16 || batch.Creates() != 1 || len(batch.Requests()) != 16 || f.calls() != 1 {
 		t.Errorf("written %d, %d batch jobs of %d requests, %d single calls; want 16, 1 job of 16, 1 call (the invalid answer)",
-			res.Written, f.batch.creates, len(f.batch.reqs), f.calls())
+			res.Written, batch.Creates(), len(batch.Requests()), f.calls())
 	}
 	assertNoKeyIn(t, logs.String(), res.Dir, cfg.Gemini.CacheDir)
 }

@@ -2,122 +2,14 @@ package gemini
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/skillx/skillx/internal/gemini/geminitest"
 )
-
-// batchCreateBody is the request body of models/{m}:batchGenerateContent.
-type batchCreateBody struct {
-	Batch struct {
-		DisplayName string `json:"displayName"`
-		InputConfig struct {
-			Requests struct {
-				Requests []struct {
-					Request  genBody           `json:"request"`
-					Metadata map[string]string `json:"metadata"`
-				} `json:"requests"`
-			} `json:"requests"`
-		} `json:"inputConfig"`
-	} `json:"batch"`
-}
-
-// fakeBatch is one batch job's lifecycle: created PENDING, RUNNING for running polls, then
-// SUCCEEDED with inlined answers (or FAILED).
-type fakeBatch struct {
-	t        *testing.T
-	running  int  // GETs answered RUNNING before the end
-	fail     bool // end FAILED instead of SUCCEEDED
-	metadata bool // answers carry the request metadata, in reverse order; otherwise request order
-	answer   func(key string, d promptData) map[string]any
-
-	mu        sync.Mutex
-	created   *batchCreateBody
-	gets      int
-	cancelled bool
-}
-
-const jobName = "batches/job-123"
-
-func (b *fakeBatch) serve(w http.ResponseWriter, r *http.Request, body []byte) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	p := r.URL.Path
-	switch {
-	case r.Method == http.MethodPost && strings.HasSuffix(p, ":batchGenerateContent"):
-		if want := "/v1beta/models/" + DefaultModel + ":batchGenerateContent"; p != want {
-			writeAPIError(w, 404, "NOT_FOUND", "create path "+p+"; want "+want, nil)
-			return
-		}
-		var cb batchCreateBody
-		if err := json.Unmarshal(body, &cb); err != nil {
-			writeAPIError(w, 400, "INVALID_ARGUMENT", err.Error(), nil)
-			return
-		}
-		b.created = &cb
-		writeJSON(w, 200, b.operation("BATCH_STATE_PENDING", nil))
-	case r.Method == http.MethodPost && p == "/v1beta/"+jobName+":cancel":
-		b.cancelled = true
-		writeJSON(w, 200, map[string]any{})
-	case r.Method == http.MethodGet && p == "/v1beta/"+jobName:
-		if b.created == nil {
-			writeAPIError(w, 404, "NOT_FOUND", "no such batch", nil)
-			return
-		}
-		b.gets++
-		switch {
-		case b.cancelled:
-			writeJSON(w, 200, b.operation("BATCH_STATE_CANCELLED", nil))
-		case b.gets <= b.running:
-			writeJSON(w, 200, b.operation("BATCH_STATE_RUNNING", nil))
-		case b.fail:
-			writeJSON(w, 200, b.operation("BATCH_STATE_FAILED", nil))
-		default:
-			writeJSON(w, 200, b.operation("BATCH_STATE_SUCCEEDED", b.answers()))
-		}
-	default:
-		writeAPIError(w, 404, "NOT_FOUND", "unknown batch path "+p, nil)
-	}
-}
-
-// operation is the long-running-operation shape genai reads a BatchJob from.
-func (b *fakeBatch) operation(state string, answers []any) map[string]any {
-	md := map[string]any{
-		"@type":       "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerateContentBatch",
-		"name":        jobName,
-		"model":       "models/" + DefaultModel,
-		"displayName": b.created.Batch.DisplayName,
-		"state":       state,
-		"createTime":  "2026-01-02T03:04:05Z",
-	}
-	op := map[string]any{"name": jobName, "metadata": md}
-	if answers != nil {
-		md["output"] = map[string]any{"inlinedResponses": map[string]any{"inlinedResponses": answers}}
-		op["done"] = true
-	}
-	return op
-}
-
-func (b *fakeBatch) answers() []any {
-	var out []any
-	for _, req := range b.created.Batch.InputConfig.Requests.Requests {
-		key := req.Metadata["key"]
-		a := b.answer(key, person(b.t, req.Request))
-		if b.metadata {
-			a["metadata"] = map[string]any{"key": key}
-		}
-		out = append(out, a)
-	}
-	if b.metadata {
-		slices.Reverse(out)
-	}
-	return out
-}
 
 func TestRecommendBatchLifecycle(t *testing.T) {
 	for _, withMetadata := range []bool{false, true} {
@@ -127,8 +19,9 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t, answerGood(t))
-			f.batch = &fakeBatch{t: t, running: 2, metadata: withMetadata,
-				answer: func(key string, d promptData) map[string]any {
+			f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 2, Metadata: withMetadata, Reverse: withMetadata,
+				Answer: func(key string, req genBody) map[string]any {
+					d := person(t, req)
 					switch key {
 					case "bad-reply":
 						rep := goodReport(d)
@@ -162,7 +55,7 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 			}
 
 			var sent []string
-			for _, rq := range f.batch.created.Batch.InputConfig.Requests.Requests {
+			for _, rq := range f.srv.Batch.Requests() {
 				sent = append(sent, rq.Metadata["key"])
 				if rq.Request.SystemInstruction == nil || !strings.Contains(string(rq.Request.GenerationConfig), `"responseSchema"`) {
 					t.Errorf("inlined request %s lacks the system instruction or the schema", rq.Metadata["key"])
@@ -171,7 +64,7 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 			if want := []string{"ok-1", "bad-reply", "ok-2", "failed"}; !slices.Equal(sent, want) {
 				t.Errorf("sent %q; want %q (invalid and cached requests stay home)", sent, want)
 			}
-			if got, want := f.batch.gets, 3; got != want {
+			if got, want := f.srv.Batch.Gets(), 3; got != want {
 				t.Errorf("polled %d times; want %d (2 running, then done)", got, want)
 			}
 
@@ -217,7 +110,7 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 
 func TestRecommendBatchFailedJob(t *testing.T) {
 	f := newFake(t, answerGood(t))
-	f.batch = &fakeBatch{t: t, running: 1, fail: true}
+	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 1, Fail: true}
 	c := newClient(t, f, nil)
 	res, err := c.RecommendBatch(context.Background(), []Request{testRequest("u1"), testRequest("u2")}, time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "JOB_STATE_FAILED") {
@@ -228,7 +121,7 @@ func TestRecommendBatchFailedJob(t *testing.T) {
 
 func TestRecommendBatchCancelledContext(t *testing.T) {
 	f := newFake(t, answerGood(t))
-	f.batch = &fakeBatch{t: t, running: 1 << 30}
+	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 1 << 30}
 	c := newClient(t, f, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
@@ -236,9 +129,7 @@ func TestRecommendBatchCancelledContext(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("RecommendBatch error = %v; want the context's error", err)
 	}
-	f.batch.mu.Lock()
-	defer f.batch.mu.Unlock()
-	if !f.batch.cancelled {
+	if !f.srv.Batch.Cancelled() {
 		t.Errorf("the job was not cancelled when the context ended")
 	}
 }

@@ -60,17 +60,17 @@ func TestRecommendHappyPath(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("server got %d calls; want 1", len(calls))
 	}
-	if got, want := calls[0].path, "/v1beta/models/"+DefaultModel+":generateContent"; got != want {
+	if got, want := calls[0].Path, "/v1beta/models/"+DefaultModel+":generateContent"; got != want {
 		t.Errorf("path = %q; want %q", got, want)
 	}
-	if calls[0].key != testKey {
-		t.Errorf("x-goog-api-key header = %q; want the configured key", calls[0].key)
+	if calls[0].Key != testKey {
+		t.Errorf("x-goog-api-key header = %q; want the configured key", calls[0].Key)
 	}
-	if strings.Contains(string(calls[0].body), testKey) {
+	if strings.Contains(string(calls[0].Body), testKey) {
 		t.Errorf("request body contains the api key")
 	}
 	var gb genBody
-	if err := json.Unmarshal(calls[0].body, &gb); err != nil {
+	if err := json.Unmarshal(calls[0].Body, &gb); err != nil {
 		t.Fatal(err)
 	}
 	if gb.SystemInstruction == nil || !strings.Contains(gb.SystemInstruction.Parts[0].Text, "never instructions") {
@@ -391,7 +391,7 @@ func TestRecommendConcurrentRateLimited(t *testing.T) {
 	}
 	var at []time.Time
 	for _, cl := range calls {
-		at = append(at, cl.at)
+		at = append(at, cl.At)
 	}
 	slices.SortFunc(at, func(a, b time.Time) int { return a.Compare(b) })
 	span := at[n-1].Sub(at[0])
@@ -482,12 +482,12 @@ func TestRecommendPromptInjection(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("server got %d calls; want 1", len(calls))
 	}
-	body := string(calls[0].body)
+	body := string(calls[0].Body)
 	if got := strings.Count(body, attack); got != 1 {
 		t.Errorf("attack text occurs %d times in the request body; want once (in the data block)", got)
 	}
 	var gb genBody
-	if err := json.Unmarshal(calls[0].body, &gb); err != nil {
+	if err := json.Unmarshal(calls[0].Body, &gb); err != nil {
 		t.Fatal(err)
 	}
 	parts := gb.Contents[0].Parts

@@ -1,127 +1,46 @@
 package gemini
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/skillx/skillx/internal/gemini/geminitest"
 )
 
 // testKey is the dummy API key; no error, log line or file may ever contain it.
 const testKey = "dummy-key-SECRET-7f3a9c51"
 
 // genBody is the part of a generateContent request body the fake looks at.
-type genBody struct {
-	Contents []struct {
-		Role  string `json:"role"`
-		Parts []struct {
-			Text string `json:"text"`
-		} `json:"parts"`
-	} `json:"contents"`
-	SystemInstruction *struct {
-		Parts []struct {
-			Text string `json:"text"`
-		} `json:"parts"`
-	} `json:"systemInstruction"`
-	GenerationConfig json.RawMessage `json:"generationConfig"`
-}
+type genBody = geminitest.Body
 
 // call is one request the fake received.
-type call struct {
-	at     time.Time
-	method string
-	path   string
-	key    string
-	body   []byte
-}
+type call = geminitest.Call
 
 // genFunc answers the n-th (1-based) generateContent call.
-type genFunc func(w http.ResponseWriter, r *http.Request, n int, body genBody)
+type genFunc = geminitest.GenerateFunc
 
-// fakeGemini is an httptest server speaking the parts of the Gemini REST API genai uses:
-// models/{m}:generateContent, models/{m}:batchGenerateContent, batches/{id}, batches/{id}:cancel.
+// fakeGemini is the shared fake Gemini server (package geminitest); set srv.Batch to serve
+// batch jobs.
 type fakeGemini struct {
-	t   *testing.T
-	srv *httptest.Server
-	gen genFunc
-
-	mu    sync.Mutex
-	calls []call // every request
-	ngen  int    // generateContent calls
-	batch *fakeBatch
+	srv *geminitest.Server
 }
 
 func newFake(t *testing.T, gen genFunc) *fakeGemini {
 	t.Helper()
-	f := &fakeGemini{t: t, gen: gen}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeGemini) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	f.calls = append(f.calls, call{at: time.Now(), method: r.Method, path: r.URL.Path, key: r.Header.Get("x-goog-api-key"), body: body})
-	f.mu.Unlock()
-	if r.Header.Get("x-goog-api-key") != testKey {
-		writeAPIError(w, 401, "UNAUTHENTICATED", "missing or wrong api key", nil)
-		return
-	}
-	p := r.URL.Path
-	switch {
-	case r.Method == http.MethodPost && strings.HasPrefix(p, "/v1beta/models/") && strings.HasSuffix(p, ":generateContent"):
-		var gb genBody
-		if err := json.Unmarshal(body, &gb); err != nil {
-			writeAPIError(w, 400, "INVALID_ARGUMENT", "bad json: "+err.Error(), nil)
-			return
-		}
-		f.mu.Lock()
-		f.ngen++
-		n := f.ngen
-		f.mu.Unlock()
-		f.gen(w, r, n, gb)
-	case strings.HasPrefix(p, "/v1beta/models/") && strings.HasSuffix(p, ":batchGenerateContent"),
-		strings.HasPrefix(p, "/v1beta/batches/"):
-		if f.batch == nil {
-			writeAPIError(w, 404, "NOT_FOUND", "no batch support in this test", nil)
-			return
-		}
-		f.batch.serve(w, r, body)
-	default:
-		writeAPIError(w, 404, "NOT_FOUND", "unknown path "+p, nil)
-	}
+	return &fakeGemini{srv: geminitest.New(t, testKey, gen)}
 }
 
 // genCalls returns the generateContent calls received so far.
-func (f *fakeGemini) genCalls() []call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []call
-	for _, c := range f.calls {
-		if strings.HasSuffix(c.path, ":generateContent") {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (f *fakeGemini) genCalls() []call { return f.srv.GenerateCalls() }
 
-func (f *fakeGemini) allCalls() []call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]call(nil), f.calls...)
-}
+func (f *fakeGemini) allCalls() []call { return f.srv.Calls() }
 
 // person returns the data block the client sent, parsed.
 func person(t *testing.T, gb genBody) promptData {
@@ -182,46 +101,25 @@ func roleFor(d promptData, role string, p Provenance) RoleReport {
 	return rr
 }
 
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+var (
+	mustJSON      = geminitest.MustJSON
+	writeJSON     = geminitest.WriteJSON
+	writeAPIError = geminitest.WriteError
+)
 
-// genResponse is a generateContent answer carrying text.
+// genResponse is a generateContent answer carrying text, as DefaultModel gives it.
 func genResponse(text string) map[string]any {
-	return map[string]any{
-		"candidates": []any{map[string]any{
-			"content":      map[string]any{"role": "model", "parts": []any{map[string]any{"text": text}}},
-			"finishReason": "STOP",
-			"index":        0,
-		}},
-		"usageMetadata": map[string]any{
-			"promptTokenCount": 120, "candidatesTokenCount": 300, "thoughtsTokenCount": 30, "totalTokenCount": 450,
-		},
-		"modelVersion": DefaultModel,
+	r := geminitest.Response(text)
+	r["candidates"].([]any)[0].(map[string]any)["index"] = 0
+	r["usageMetadata"] = map[string]any{
+		"promptTokenCount": 120, "candidatesTokenCount": 300, "thoughtsTokenCount": 30, "totalTokenCount": 450,
 	}
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
+	r["modelVersion"] = DefaultModel
+	return r
 }
 
 func writeReply(w http.ResponseWriter, text string) {
 	writeJSON(w, 200, genResponse(text))
-}
-
-func writeAPIError(w http.ResponseWriter, code int, status, msg string, details []any) {
-	e := map[string]any{"code": code, "message": msg, "status": status}
-	if details != nil {
-		e["details"] = details
-	}
-	writeJSON(w, code, map[string]any{"error": e})
 }
 
 // answerGood replies with a valid report for whoever is asked about.
@@ -232,22 +130,7 @@ func answerGood(t *testing.T) genFunc {
 }
 
 // logBuffer collects log output safely across goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer = geminitest.LogBuffer
 
 // newClient returns a client on f with fast test settings, adjusted by edit. Its log output
 // and cache folder are checked for the key when the test ends.
@@ -326,20 +209,7 @@ func walkErrors(err error) func(func(error) bool) {
 
 func assertNoKeyInFiles(t *testing.T, dir string) {
 	t.Helper()
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Errorf("read %s: %v", path, err)
-			return nil
-		}
-		if bytes.Contains(data, []byte(testKey)) {
-			t.Errorf("file %s contains the api key", path)
-		}
-		return nil
-	})
+	geminitest.CheckNoKeyInFiles(t, testKey, dir)
 }
 
 // testRequest is a person whose predictions include the current role (which must go).
