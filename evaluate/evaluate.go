@@ -276,27 +276,13 @@ func queries(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier.
 	if err != nil || len(texts) == 0 {
 		return metrics.Report{}, 0, err
 	}
-	enc, err := openEncoder(cfg, info.Encoder)
+	ranked, err := predictTexts(ctx, cfg, info, runner, ds.Dim, texts, 5)
 	if err != nil {
 		return metrics.Report{}, 0, err
 	}
-	defer enc.Close()
-	vecs, err := enc.Encode(ctx, texts)
-	if err != nil {
-		return metrics.Report{}, 0, err
-	}
-	x := make([]float32, 0, len(vecs)*ds.Dim)
-	for _, v := range vecs {
-		x = append(x, v...)
-	}
-	probs, err := runner.Predict(x, len(vecs))
-	if err != nil {
-		return metrics.Report{}, 0, err
-	}
-	c := len(info.Labels)
-	preds := make([]metrics.Prediction, len(vecs))
-	for j := range vecs {
-		preds[j] = metrics.Prediction{True: truth[j], Ranked: metrics.TopK(probs[j*c:(j+1)*c], 5), Weight: weights[j]}
+	preds := make([]metrics.Prediction, len(ranked))
+	for j, r := range ranked {
+		preds[j] = metrics.Prediction{True: truth[j], Ranked: r, Weight: weights[j]}
 	}
 	rep, err := metrics.Evaluate(preds, info.Labels, 0)
 	return rep, len(preds), err

@@ -85,9 +85,10 @@ type Result struct {
 
 // textSet collects distinct texts in order of first appearance.
 type textSet struct {
-	index map[embstore.Hash]int
-	texts []string
-	bad   int64
+	index  map[embstore.Hash]int
+	texts  []string
+	hashes []embstore.Hash
+	bad    int64
 }
 
 func (s *textSet) add(text string) embstore.Hash {
@@ -99,6 +100,7 @@ func (s *textSet) add(text string) embstore.Hash {
 	if _, ok := s.index[h]; !ok {
 		s.index[h] = len(s.texts)
 		s.texts = append(s.texts, text)
+		s.hashes = append(s.hashes, h)
 	}
 	return h
 }
@@ -274,7 +276,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("features: %w", err)
 		}
 		for j, v := range vecs {
-			row := embstore.Row{Encoder: enc.ID(), Hash: embstore.HashText(in[j]), Text: in[j], Vector: v}
+			row := embstore.Row{Encoder: enc.ID(), Hash: texts.hashes[idx[j]], Text: in[j], Vector: v}
 			if err := embw.Write(row); err != nil {
 				return nil, fmt.Errorf("features: %w", err)
 			}

@@ -202,11 +202,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	defer modelFile.Abort()
-	infoData, err := json.MarshalIndent(withFormat(info), "", "  ")
+	infoData, err := classifier.Marshal(info)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	infoFile, err := atomicfile.Stage(paths.Info, append(infoData, '\n'))
+	infoFile, err := atomicfile.Stage(paths.Info, infoData)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
@@ -305,10 +305,4 @@ func writeCurve(paths Paths, epochs []mlp.EpochStats, best int) error {
 		return err
 	}
 	return plots.TrainingCurve(paths.Curve, ep, loss, vloss, acc, vacc, best, "Training curve: MLP classifier")
-}
-
-// withFormat returns info with its format set, as classifier.Write would write it.
-func withFormat(info classifier.Info) classifier.Info {
-	info.Format = classifier.Format
-	return info
 }

@@ -71,14 +71,23 @@ type Info struct {
 	Curve []EpochPoint `json:"curve"`
 }
 
-// Write writes info to path atomically.
-func Write(path string, info Info) error {
+// Marshal returns info as the content of a classifier.json, with its format set.
+func Marshal(info Info) ([]byte, error) {
 	info.Format = Format
 	data, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", path, err)
+		return nil, fmt.Errorf("encode classifier.json: %w", err)
 	}
-	return atomicfile.WriteFile(path, append(data, '\n'))
+	return append(data, '\n'), nil
+}
+
+// Write writes info to path atomically.
+func Write(path string, info Info) error {
+	data, err := Marshal(info)
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, data)
 }
 
 // Read reads a classifier.json, or a plain JSON list of labels (for ONNX classifiers made
