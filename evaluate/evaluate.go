@@ -19,6 +19,7 @@ import (
 	"github.com/skillx/skillx/internal/metrics"
 	"github.com/skillx/skillx/internal/mlp"
 	"github.com/skillx/skillx/internal/parquetio"
+	"github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/split"
 )
@@ -49,6 +50,9 @@ type Config struct {
 	ONET string
 	// Transitions scores predicted next roles against O*NET's Related Occupations.
 	Transitions bool
+	// People is a person benchmark file (skillx people-bench) to score the serving model on;
+	// "" for none.
+	People string
 	// Version is the skillx version recorded in reports.
 	Version string
 	// Logger receives progress logs; nil means slog.Default().
@@ -93,6 +97,9 @@ type Metrics struct {
 	Queries      *metrics.Report      `json:"queries,omitempty"`
 	UnknownRoles map[string]int       `json:"unknown_roles,omitempty"`
 	Against      *AgainstResult       `json:"against,omitempty"`
+	People       *PeopleResult        `json:"people,omitempty"`
+	Ranking      rank.Weights         `json:"ranking"`
+	Findings     []string             `json:"findings,omitempty"`
 	Transitions  *TransitionsResult   `json:"transitions,omitempty"`
 	Caveats      []string             `json:"caveats"`
 	Seed         uint64               `json:"seed"`
@@ -114,102 +121,85 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	models := filepath.Join(cfg.Workdir, "models")
 	if cfg.Model == "" {
-		cfg.Model = filepath.Join(cfg.Workdir, "models", "classifier.onnx")
+		cfg.Model = filepath.Join(models, "classifier.onnx")
 	}
 	if cfg.Labels == "" {
-		cfg.Labels = filepath.Join(cfg.Workdir, "models", "classifier.json")
+		cfg.Labels = filepath.Join(models, "classifier.json")
 	}
 	if cfg.Queries <= 0 {
 		cfg.Queries = 1
 	}
-	info, err := classifier.Read(cfg.Labels)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
+	if _, err := os.Stat(cfg.Labels); err != nil {
+		return nil, fmt.Errorf("evaluate: no trained model at %s: run `skillx train` first", cfg.Labels)
 	}
 	ds, err := dataset.Load(cfg.Workdir)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	if info.Encoder != "" && info.Encoder != ds.Encoder {
-		return nil, fmt.Errorf("evaluate: the model was trained on %s vectors but data/features holds %s vectors; rerun `skillx features` with the model's encoder or retrain", info.Encoder, ds.Encoder)
-	}
-	runner, err := classifier.NewRunner(cfg.Model, ds.Dim, len(info.Labels))
+	tfPath := features.TFIDFPath(cfg.Workdir)
+	serving, err := rank.Load(cfg.Model, cfg.Labels, filepath.Join(models, "roles.index"), tfPath, ds.Dim)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	defer runner.Close()
+	defer serving.Close()
+	info := serving.Info
+	if info.Encoder != "" && info.Encoder != ds.Encoder {
+		return nil, fmt.Errorf("evaluate: the model was trained on %s vectors but data/features holds %s vectors; rerun `skillx features` with the model's encoder or retrain", info.Encoder, ds.Encoder)
+	}
+	enc, err := openEncoder(cfg, info.Encoder)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	defer enc.Close()
 	m := Metrics{Model: cfg.Model, Encoder: ds.Encoder, Classes: len(info.Labels), Split: info.Split, Seed: cfg.Seed,
-		Version: cfg.Version, Started: start.UTC()}
+		Version: cfg.Version, Started: start.UTC(), Ranking: serving.Weights()}
 	if strings.HasPrefix(ds.Encoder, "hashing") {
-		m.Caveats = append(m.Caveats, "These figures are for the model-free hashing encoder: the MiniLM weights were not available. MiniLM figures will differ.")
-	}
-	labelIndex := dataset.LabelIndex(info.Labels)
-
-	// Which examples are held out: the model's grouped test split.
-	sides := make([]split.Side, len(ds.Examples))
-	fractions := split.Fractions{Test: info.Split.Test, Validation: info.Split.Validation}
-	switch info.Split.Method {
-	case "grouped":
-		for i, ex := range ds.Examples {
-			sides[i] = split.ByGroup(info.Split.Seed, ex.Group, fractions)
-		}
-	default:
-		m.Caveats = append(m.Caveats, "The model's training data are unknown (no grouped split in its labels file): every example is evaluated, and any it was trained on inflates the figures.")
-		for i := range sides {
-			sides[i] = split.Test
-		}
+		m.Caveats = append(m.Caveats, "The classifier's figures are for the model-free hashing encoder: the MiniLM weights were not available. MiniLM figures will differ; retrieval and the TF-IDF baseline do not depend on it.")
 	}
 
-	// (b) grouped split, postings of held-out groups: the headline.
-	unknown := map[string]int{}
-	var testIdx []int
-	for i, ex := range ds.Examples {
-		if sides[i] != split.Test || ex.Kind != "posting" {
-			continue
+	// Grouped held-out rows: the evaluation model, trained without the held-out groups.
+	evalDir := filepath.Join(models, "eval")
+	evalInfo := filepath.Join(evalDir, "classifier.json")
+	if _, err := os.Stat(evalInfo); err == nil {
+		evalSet, err := rank.Load(filepath.Join(evalDir, "classifier.onnx"), evalInfo, filepath.Join(evalDir, "roles.index"), tfPath, ds.Dim)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
 		}
-		if _, ok := labelIndex[ex.Role]; !ok {
-			unknown[ex.Role]++
-			continue
-		}
-		testIdx = append(testIdx, i)
-	}
-	if len(unknown) > 0 {
-		m.UnknownRoles = unknown
-		m.Caveats = append(m.Caveats, fmt.Sprintf("%d held-out postings have roles the model does not know (counted, not scored).", sum(unknown)))
-	}
-	if len(testIdx) == 0 && cfg.Against == "" && !cfg.Transitions {
-		return nil, fmt.Errorf("evaluate: the test split is empty (%d examples, test share %.2f): nothing to evaluate; train with a larger --test, or pass --against or --transitions", len(ds.Examples), info.Split.Test)
-	}
-	if len(testIdx) > 0 {
-		if err := heldOut(ctx, cfg, ds, info, sides, testIdx, runner, labelIndex, &m); err != nil {
+		m.Split = evalSet.Info.Split
+		err = heldOut(ctx, cfg, ds, evalSet, enc, &m)
+		evalSet.Close()
+		if err != nil {
 			return nil, err
 		}
-	} else {
-		m.Rows = append(m.Rows, Row{Name: "MLP (classifier.onnx)", Split: "grouped", Headline: true,
-			Note: "no held-out split: the model was trained on every group (--test 0); only --against and --transitions figures below"})
+	} else if cfg.Against == "" && !cfg.Transitions && cfg.People == "" {
+		return nil, fmt.Errorf("evaluate: no evaluation model (%s): the model was trained on every group (--test 0); train with --test above 0, or pass --against, --transitions or --people", evalInfo)
 	}
 	if cfg.Against != "" {
-		a, err := against(ctx, cfg, info, runner, ds.Dim)
+		a, rows, err := against(ctx, cfg, ds, serving, enc)
 		if err != nil {
 			return nil, fmt.Errorf("evaluate: %w", err)
 		}
 		m.Against = a
-		r := Row{Name: "MLP on another source (--against)", Split: fmt.Sprintf("%s: %d of %d postings matched to a label", a.Workdir, a.MatchedExact+a.MatchedAlternate, a.Postings)}
-		if a.Report != nil {
-			r.N, r.Weight, r.Top1, r.Top5, r.MacroF1 = a.Report.N, a.Report.Weight, a.Report.Top1, a.Report.Top5, a.Report.MacroF1
-		} else {
-			r.Note = "no posting's role or title matches a model label"
+		m.Rows = append(m.Rows, rows...)
+	}
+	if cfg.People != "" {
+		p, rows, err := people(ctx, cfg, ds, serving, enc)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
 		}
-		m.Rows = append(m.Rows, r)
+		m.People = p
+		m.Rows = append(m.Rows, rows...)
 	}
 	if cfg.Transitions {
-		t, err := transitions(ctx, cfg, info, runner, ds.Dim)
+		t, err := transitions(ctx, cfg, ds, serving, enc)
 		if err != nil {
 			return nil, fmt.Errorf("evaluate: %w", err)
 		}
 		m.Transitions = t
 	}
+	m.Findings = findings(&m)
 	m.WallSeconds = time.Since(start).Seconds()
 	paths := OutputPaths(cfg.Workdir)
 	if err := writeReports(paths, &m, info); err != nil {
@@ -219,16 +209,37 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return &Result{Paths: paths, Metrics: m}, nil
 }
 
-func row(name, splitName string, r metrics.Report, headline bool) Row {
-	return Row{Name: name, Split: splitName, N: r.N, Weight: r.Weight, Top1: r.Top1, Top5: r.Top5, MacroF1: r.MacroF1, Headline: headline}
-}
-
-func sum(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
+// findings says in plain words, per query set, whether a baseline beats the served ranking.
+func findings(m *Metrics) []string {
+	bySplit := map[string][]Row{}
+	var order []string
+	for _, r := range m.Rows {
+		if _, ok := bySplit[r.Split]; !ok {
+			order = append(order, r.Split)
+		}
+		bySplit[r.Split] = append(bySplit[r.Split], r)
 	}
-	return n
+	var out []string
+	for _, sp := range order {
+		name, top5, fused, beaten := bestBaseline(bySplit[sp])
+		switch {
+		case name == "":
+		case beaten:
+			out = append(out, fmt.Sprintf("On %s, the %s (top-5 %.3f) BEATS the served ranking (top-5 %.3f).", sp, name, top5, fused))
+		case top5 == fused:
+			out = append(out, fmt.Sprintf("On %s, the served ranking (top-5 %.3f) only TIES the %s.", sp, fused, name))
+		default:
+			out = append(out, fmt.Sprintf("On %s, the served ranking (top-5 %.3f) beats every baseline (best: %s, %.3f).", sp, fused, name, top5))
+		}
+	}
+	if t := m.Transitions; t != nil {
+		verdict := "beats"
+		if t.TFIDFHitAt5 >= t.HitAt5 {
+			verdict = "does NOT beat"
+		}
+		out = append(out, fmt.Sprintf("On O*NET career transitions (test half), the served ranking (hit@5 %.3f) %s the TF-IDF baseline (%.3f).", t.HitAt5, verdict, t.TFIDFHitAt5))
+	}
+	return out
 }
 
 func toF64(w []float32) []float64 {
@@ -237,55 +248,6 @@ func toF64(w []float32) []float64 {
 		out[i] = float64(v)
 	}
 	return out
-}
-
-// queries draws cfg.Queries queries of 5 phrases from each held-out posting (all its phrases
-// when it has fewer), embeds them with the model's encoder and scores them.
-func queries(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier.Info, sides []split.Side, runner *classifier.Runner, labelIndex map[string]int) (metrics.Report, int, error) {
-	testGroups := map[string]bool{}
-	for i, ex := range ds.Examples {
-		if sides[i] == split.Test {
-			testGroups[ex.Group] = true
-		}
-	}
-	postingsPath := filepath.Join(cfg.Workdir, "data", "clean", "postings.parquet")
-	if _, err := os.Stat(postingsPath); err != nil {
-		return metrics.Report{}, 0, nil
-	}
-	var texts []string
-	var truth []int
-	var weights []float64
-	err := parquetio.Scan(postingsPath, 1024, func(rows []records.CleanPosting) error {
-		for _, p := range rows {
-			if len(p.Skills) == 0 {
-				continue
-			}
-			group := embstore.HashText(strings.Join(p.Skills, ", ")).String()
-			y, ok := labelIndex[p.Role]
-			if !testGroups[group] || !ok {
-				continue
-			}
-			for _, q := range FiveSkillQueries(p.Skills, cfg.Queries, cfg.Seed, group) {
-				texts = append(texts, q)
-				truth = append(truth, y)
-				weights = append(weights, float64(p.Count))
-			}
-		}
-		return nil
-	})
-	if err != nil || len(texts) == 0 {
-		return metrics.Report{}, 0, err
-	}
-	ranked, err := predictTexts(ctx, cfg, info, runner, ds.Dim, texts, 5)
-	if err != nil {
-		return metrics.Report{}, 0, err
-	}
-	preds := make([]metrics.Prediction, len(ranked))
-	for j, r := range ranked {
-		preds[j] = metrics.Prediction{True: truth[j], Ranked: r, Weight: weights[j]}
-	}
-	rep, err := metrics.Evaluate(preds, info.Labels, 0)
-	return rep, len(preds), err
 }
 
 // openEncoder opens the encoder the features were made with and checks its id.
@@ -392,103 +354,158 @@ func rowLevel(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier
 	return r, nil
 }
 
-// heldOut scores the held-out postings (the headline), the seen-role subset, the baselines,
-// the 5-skill queries and the row-level comparison, adding rows to m.
-func heldOut(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier.Info, sides []split.Side, testIdx []int,
-	runner *classifier.Runner, labelIndex map[string]int, m *Metrics) error {
-	x, _, w := ds.Subset(testIdx)
-	probs, err := runner.Predict(x, len(testIdx))
+// heldOut scores the evaluation model set on the held-out postings of the grouped split and
+// on 5-skill queries drawn from them, beside the baselines, and the row-level comparison.
+func heldOut(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc encoder.Encoder, m *Metrics) error {
+	info := set.Info
+	labelIndex := dataset.LabelIndex(info.Labels)
+	sides := make([]split.Side, len(ds.Examples))
+	for i, ex := range ds.Examples {
+		sides[i] = split.ByGroup(info.Split.Seed, ex.Group, split.Fractions{Test: info.Split.Test})
+	}
+	train := func(i int) bool { return sides[i] != split.Test }
+	trainedRole := map[int]bool{}
+	for i, ex := range ds.Examples {
+		if train(i) {
+			if y, ok := labelIndex[ex.Role]; ok {
+				trainedRole[y] = true
+			}
+		}
+	}
+	postings := &querySet{split: "grouped: held-out postings"}
+	var x []float32
+	unknown := map[string]int{}
+	for i, ex := range ds.Examples {
+		if sides[i] != split.Test || ex.Kind != records.KindPosting {
+			continue
+		}
+		y, ok := labelIndex[ex.Role]
+		if !ok {
+			unknown[ex.Role]++
+			continue
+		}
+		postings.add(ex.Text, []int{y}, float64(ex.Weight))
+		x = append(x, ds.Row(i)...)
+	}
+	if len(unknown) > 0 {
+		m.UnknownRoles = unknown
+	}
+	if len(postings.texts) == 0 {
+		m.Rows = append(m.Rows, Row{Name: MethodFused, Split: "grouped", Note: "no held-out posting"})
+		return nil
+	}
+	base, err := newTFIDFBaseline(ds, info.Labels, train)
+	if err != nil {
+		return err
+	}
+	majority := trainMajority(ds, info.Labels, train)
+	w := set.Weights()
+	sp, err := score(ctx, postings, set, enc, w, base, majority)
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
-	preds := make([]metrics.Prediction, len(testIdx))
-	for j, i := range testIdx {
-		preds[j] = metrics.Prediction{True: labelIndex[ds.Examples[i].Role], Ranked: metrics.TopK(probs[j*len(info.Labels):(j+1)*len(info.Labels)], 5), Weight: float64(w[j])}
+	// The centroid baseline on the stored vectors of the training side.
+	var tIdx []int
+	for i, ex := range ds.Examples {
+		if train(i) && (ex.Kind == records.KindPosting || ex.Kind == records.KindSample) {
+			if _, ok := labelIndex[ex.Role]; ok {
+				tIdx = append(tIdx, i)
+			}
+		}
+	}
+	if len(tIdx) > 0 {
+		tx, _, tw := ds.Subset(tIdx)
+		ty := make([]int, len(tIdx))
+		for j, i := range tIdx {
+			ty[j] = labelIndex[ds.Examples[i].Role]
+		}
+		testY := make([]int, len(postings.truth))
+		for j, t := range postings.truth {
+			testY[j] = t[0]
+		}
+		for _, p := range metrics.CentroidBaseline(tx, ty, toF64(tw), len(info.Labels), ds.Dim, x, testY, postings.weights) {
+			sp.rankings[MethodCentroid] = append(sp.rankings[MethodCentroid], p.Ranked)
+		}
+	}
+	m.Rows = append(m.Rows, sp.rows(info.Labels, postings.split, nil)...)
+	seen := func(i int) bool { return trainedRole[postings.truth[i][0]] }
+	nSeen := 0
+	for i := range postings.texts {
+		if seen(i) {
+			nSeen++
+		}
+	}
+	switch {
+	case nSeen == 0:
+		m.Caveats = append(m.Caveats, "No held-out posting has a role the evaluation model was trained on: each role has a single skills text here, so the grouped split holds out whole roles, which neither the classifier nor retrieval can know. The figures on other sources (--against, --people, --transitions) are the ones that count for this data.")
+	case nSeen < len(postings.texts):
+		for _, r := range sp.rows(info.Labels, "grouped: held-out postings of roles seen in training", seen) {
+			if r.Name == MethodFused || r.Name == MethodClassifier || r.Name == MethodTFIDF {
+				m.Rows = append(m.Rows, r)
+			}
+		}
+	}
+	preds := make([]metrics.Prediction, len(postings.texts))
+	for i, r := range sp.rankings[MethodFused] {
+		preds[i] = metrics.Prediction{True: postings.truth[i][0], Ranked: r, Weight: postings.weights[i]}
 	}
 	grouped, err := metrics.Evaluate(preds, info.Labels, 20)
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
 	m.Grouped = &grouped
-	m.Rows = append(m.Rows, row("MLP (classifier.onnx)", "grouped by skills text (held-out postings)", grouped, true))
 
-	// The same, restricted to held-out postings whose role has training examples.
-	trained := map[int]bool{}
+	// 5-skill queries of the held-out postings: what a person types.
+	qs := &querySet{split: "grouped: 5-skill queries of held-out postings"}
+	testGroups := map[string]bool{}
 	for i, ex := range ds.Examples {
-		if sides[i] != split.Test {
-			if y, ok := labelIndex[ex.Role]; ok {
-				trained[y] = true
+		if sides[i] == split.Test {
+			testGroups[ex.Group] = true
+		}
+	}
+	postingsPath := filepath.Join(cfg.Workdir, "data", "clean", "postings.parquet")
+	err = parquetio.Scan(postingsPath, 1024, func(rows []records.CleanPosting) error {
+		for _, p := range rows {
+			if len(p.Skills) == 0 {
+				continue
+			}
+			group := embstore.HashText(strings.Join(p.Skills, ", ")).String()
+			y, ok := labelIndex[p.Role]
+			if !testGroups[group] || !ok {
+				continue
+			}
+			for _, q := range FiveSkillQueries(p.Skills, cfg.Queries, cfg.Seed, group) {
+				qs.add(q, []int{y}, float64(p.Count))
 			}
 		}
-	}
-	var seen []metrics.Prediction
-	for _, p := range preds {
-		if trained[p.True] {
-			seen = append(seen, p)
-		}
-	}
-	switch {
-	case len(seen) == 0:
-		m.Rows = append(m.Rows, Row{Name: "MLP, held-out postings of roles seen in training", Split: "grouped",
-			Note: "none: every held-out posting's role is absent from training (each role has a single skills text)"})
-		m.Caveats = append(m.Caveats, "No held-out posting has a role the model was trained on: the grouped figures measure unseen roles, which no classifier over these labels can get right. The data has one skills text per role.")
-	case len(seen) < len(preds):
-		if rep, err := metrics.Evaluate(seen, info.Labels, 0); err == nil {
-			m.Rows = append(m.Rows, row("MLP, held-out postings of roles seen in training", "grouped", rep, false))
-		}
-	}
-
-	// Baselines on the same split, from the training side.
-	var trainIdx []int
-	for i, ex := range ds.Examples {
-		if sides[i] == split.Train || sides[i] == split.Validation {
-			if _, ok := labelIndex[ex.Role]; ok {
-				trainIdx = append(trainIdx, i)
-			}
-		}
-	}
-	if len(trainIdx) > 0 {
-		tx, _, tw := ds.Subset(trainIdx)
-		ty := make([]int, len(trainIdx))
-		for j, i := range trainIdx {
-			ty[j] = labelIndex[ds.Examples[i].Role]
-		}
-		testY := make([]int, len(preds))
-		testW := make([]float64, len(preds))
-		for j, p := range preds {
-			testY[j], testW[j] = p.True, p.Weight
-		}
-		tw64 := toF64(tw)
-		maj, err := metrics.Evaluate(metrics.MajorityBaseline(ty, tw64, len(info.Labels), testY, testW), info.Labels, 0)
-		if err == nil {
-			m.Rows = append(m.Rows, row("baseline: majority class", "grouped", maj, false))
-		}
-		cen, err := metrics.Evaluate(metrics.CentroidBaseline(tx, ty, tw64, len(info.Labels), ds.Dim, x, testY, testW), info.Labels, 0)
-		if err == nil {
-			m.Rows = append(m.Rows, row("baseline: nearest role centroid (cosine)", "grouped", cen, false))
-		}
-	}
-
-	// The model-free hashing encoder on the same split, when the model used another encoder.
-	if !strings.HasPrefix(ds.Encoder, "hashing") && len(trainIdx) > 0 {
-		r, err := hashingBaseline(ctx, ds, info, trainIdx, testIdx, labelIndex, preds)
-		if err != nil {
-			return fmt.Errorf("hashing baseline: %w", err)
-		}
-		m.Rows = append(m.Rows, r)
-	}
-
-	// (c) 5-skill queries from held-out postings.
-	qrep, qn, err := queries(ctx, cfg, ds, info, sides, runner, labelIndex)
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
-	if qn > 0 {
-		m.Queries = &qrep
-		m.Rows = append(m.Rows, row("MLP, 5-skill queries", "grouped: 5 phrases of each held-out posting, as a person types them", qrep, false))
+	if len(qs.texts) > 0 {
+		sq, err := score(ctx, qs, set, enc, w, base, majority)
+		if err != nil {
+			return fmt.Errorf("evaluate: %w", err)
+		}
+		rows := sq.rows(info.Labels, qs.split, nil)
+		for i := range rows {
+			if rows[i].Name == MethodFused {
+				rows[i].Headline = true
+				q := sq.rankings[MethodFused]
+				preds := make([]metrics.Prediction, len(q))
+				for j, r := range q {
+					preds[j] = metrics.Prediction{True: qs.truth[j][0], Ranked: r, Weight: qs.weights[j]}
+				}
+				if rep, err := metrics.Evaluate(preds, info.Labels, 0); err == nil {
+					m.Queries = &rep
+				}
+			}
+		}
+		m.Rows = append(m.Rows, rows...)
 	}
 
-	// (a) the prototype's row-level split, for comparison only.
+	// The prototype's row-level split, for comparison only.
 	if cfg.RowLevel {
 		r, err := rowLevel(ctx, cfg, ds, info)
 		if err != nil {
@@ -497,55 +514,4 @@ func heldOut(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier.
 		m.Rows = append(m.Rows, r)
 	}
 	return nil
-}
-
-// hashingBaseline trains the same MLP on hashing-encoder vectors of the training side and scores
-// the held-out postings: what the sentence model adds over bags of words.
-func hashingBaseline(ctx context.Context, ds *dataset.Set, info *classifier.Info, trainIdx, testIdx []int, labelIndex map[string]int, preds []metrics.Prediction) (Row, error) {
-	enc := encoder.Hashing(0)
-	embed := func(idx []int) ([]float32, error) {
-		texts := make([]string, len(idx))
-		for j, i := range idx {
-			texts[j] = ds.Examples[i].Text
-		}
-		vecs, err := enc.Encode(ctx, texts)
-		if err != nil {
-			return nil, err
-		}
-		x := make([]float32, 0, len(vecs)*enc.Dim())
-		for _, v := range vecs {
-			x = append(x, v...)
-		}
-		return x, nil
-	}
-	tx, err := embed(trainIdx)
-	if err != nil {
-		return Row{}, err
-	}
-	ty := make([]int32, len(trainIdx))
-	tw := make([]float32, len(trainIdx))
-	for j, i := range trainIdx {
-		ty[j], tw[j] = int32(labelIndex[ds.Examples[i].Role]), float32(ds.Examples[i].Weight)
-	}
-	cfg := mlp.Config{Input: enc.Dim(), Hidden: info.Hidden, Classes: len(info.Labels), LearningRate: info.Training.LearningRate,
-		BatchSize: info.Training.BatchSize, Epochs: max(info.Training.MaxEpochs, info.Training.BestEpoch, 1), Seed: info.Seed}
-	model, _, err := mlp.Train(ctx, cfg, mlp.Dataset{X: tx, Y: ty, W: tw}, mlp.Dataset{}, nil)
-	if err != nil {
-		return Row{}, err
-	}
-	x, err := embed(testIdx)
-	if err != nil {
-		return Row{}, err
-	}
-	probs := model.Predict(x, len(testIdx))
-	c := len(info.Labels)
-	hp := make([]metrics.Prediction, len(testIdx))
-	for j := range testIdx {
-		hp[j] = metrics.Prediction{True: preds[j].True, Ranked: metrics.TopK(probs[j*c:(j+1)*c], 5), Weight: preds[j].Weight}
-	}
-	rep, err := metrics.Evaluate(hp, info.Labels, 0)
-	if err != nil {
-		return Row{}, err
-	}
-	return row("baseline: same MLP on the hashing encoder", "grouped", rep, false), nil
 }

@@ -50,12 +50,36 @@ func TestEvaluateSample(t *testing.T) {
 	for _, r := range m.Rows {
 		byName[r.Name] = r
 	}
-	head := m.Rows[0]
-	if !head.Headline || head.N == 0 || head.N != m.Grouped.N {
-		t.Errorf("first row = %+v; want the headline grouped figure with N = %d", head, m.Grouped.N)
+	var head Row
+	for _, r := range m.Rows {
+		if r.Headline {
+			head = r
+		}
 	}
-	// 39 roles: a model that learnt something beats the majority baseline by far.
-	if maj := byName["baseline: majority class"]; head.Top1 <= maj.Top1+0.2 {
+	if head.Name != MethodFused || head.N == 0 || head.N != 2*m.Grouped.N {
+		t.Errorf("headline row = %+v; want the fused ranking on 2 queries per held-out posting (%d)", head, m.Grouped.N)
+	}
+	// Every query set carries the TF-IDF baseline, and the served ranking is not below it.
+	bySplit := map[string]map[string]Row{}
+	for _, r := range m.Rows {
+		if bySplit[r.Split] == nil {
+			bySplit[r.Split] = map[string]Row{}
+		}
+		bySplit[r.Split][r.Name] = r
+	}
+	for sp, rows := range bySplit {
+		if _, ok := rows[MethodFused]; !ok || strings.Contains(sp, "row-level") {
+			continue
+		}
+		tf, ok := rows[MethodTFIDF]
+		if !ok {
+			t.Errorf("%s: no TF-IDF baseline row", sp)
+		} else if rows[MethodFused].Top5+0.05 < tf.Top5 {
+			t.Errorf("%s: fused top-5 %.3f far below TF-IDF %.3f", sp, rows[MethodFused].Top5, tf.Top5)
+		}
+	}
+	// 39 roles: a ranking that learnt something beats the majority baseline by far.
+	if maj := bySplit[head.Split][MethodMajority]; head.Top1 <= maj.Top1+0.2 {
 		t.Errorf("headline top-1 %.3f does not beat the majority baseline %.3f by 0.2", head.Top1, maj.Top1)
 	}
 	if head.Top5 < head.Top1 {
@@ -65,11 +89,11 @@ func TestEvaluateSample(t *testing.T) {
 	if rl.Leakage <= 0 || !strings.Contains(rl.Note, "LEAKAGE") {
 		t.Errorf("row-level row = %+v; want a measured leakage and a warning (the sample has duplicate postings)", rl)
 	}
-	if m.Queries == nil || m.Queries.N != 2*head.N {
+	if m.Queries == nil || m.Queries.N != 2*m.Grouped.N {
 		t.Errorf("queries = %v; want 2 per held-out posting", m.Queries)
 	}
 	// --against the same workdir: every posting matches its own label.
-	if a := m.Against; a == nil || a.MatchedExact != a.Postings || a.Report == nil {
+	if a := m.Against; a == nil || a.MatchedExact != a.Postings {
 		t.Errorf("against itself = %+v; want every posting matched", a)
 	}
 	for _, p := range []string{res.Paths.Metrics, res.Paths.Report, res.Paths.PerClass, res.Paths.Confusion, res.Paths.ConfusionPNG} {
@@ -103,11 +127,11 @@ func TestEvaluateBadInputs(t *testing.T) {
 	short := filepath.Join(t.TempDir(), "labels.json")
 	labels, _ := json.Marshal(info.Labels[:10])
 	os.WriteFile(short, labels, 0o644)
-	if _, err := Run(context.Background(), Config{Workdir: work, Labels: short}); err == nil || !strings.Contains(err.Error(), "10 labels") {
-		t.Errorf("labels file with 10 labels = %v; want an error naming the count", err)
+	if _, err := Run(context.Background(), Config{Workdir: work, Labels: short}); err == nil || !strings.Contains(err.Error(), "different labels") {
+		t.Errorf("labels file with 10 labels = %v; want an error saying the labels differ from the role index's", err)
 	}
 	noTest := trained(t, 0)
-	if _, err := Run(context.Background(), Config{Workdir: noTest}); err == nil || !strings.Contains(err.Error(), "test split is empty") {
-		t.Errorf("model trained with --test 0 = %v; want an empty test split error", err)
+	if _, err := Run(context.Background(), Config{Workdir: noTest}); err == nil || !strings.Contains(err.Error(), "no evaluation model") {
+		t.Errorf("model trained with --test 0 = %v; want a no-evaluation-model error", err)
 	}
 }

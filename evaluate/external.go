@@ -8,13 +8,18 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/dataset"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/metrics"
 	"github.com/skillx/skillx/internal/parquetio"
+	"github.com/skillx/skillx/internal/peoplebench"
+	"github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/split"
 	"github.com/skillx/skillx/internal/tabular"
 )
 
@@ -28,32 +33,59 @@ type AgainstResult struct {
 	MatchedExact int `json:"matched_exact"`
 	// MatchedAlternate counts postings matched through O*NET's alternate or reported titles.
 	MatchedAlternate int `json:"matched_alternate_titles"`
-	// Report scores the matched postings.
-	Report *metrics.Report `json:"report,omitempty"`
+	// Ambiguous counts matched postings whose title O*NET lists under several occupations
+	// (any of them counts as right).
+	Ambiguous int `json:"ambiguous"`
+}
+
+// PeopleResult describes an evaluation on the person benchmark.
+type PeopleResult struct {
+	// File is the benchmark file.
+	File string `json:"file"`
+	// People is the number of people in it; Matched those with a right label the model knows.
+	People  int `json:"people"`
+	Matched int `json:"matched"`
+	// Ambiguous counts matched people with more than one right label.
+	Ambiguous int `json:"ambiguous"`
 }
 
 // TransitionsResult scores predicted next roles against O*NET's Related Occupations.
 type TransitionsResult struct {
-	// Occupations is the number of occupations queried; Evaluated those with a related
-	// occupation the model knows.
+	// Occupations is the number of occupations queried; Evaluated those of the test half with
+	// a related occupation the model knows.
 	Occupations int `json:"occupations"`
 	Evaluated   int `json:"evaluated"`
-	// HitAt5 is the share of occupations with at least one related occupation among the 5
-	// predicted roles (the occupation itself excluded); PrecisionAt5 the mean share of the 5
-	// that are related.
+	// CurrentRoleWeight is the served β; DevCurrentRoleWeight the β that does best on the dev
+	// half (the other half of the occupations, by code).
+	CurrentRoleWeight    float64 `json:"current_role_weight"`
+	DevCurrentRoleWeight float64 `json:"dev_current_role_weight"`
+	// HitAt5 and PrecisionAt5 are the served ranking's on the test half: hit is 1 when any of
+	// the 5 roles (the occupation itself excluded) is related, precision the share of the 5
+	// that are.
 	HitAt5       float64 `json:"hit_at_5"`
 	PrecisionAt5 float64 `json:"precision_at_5"`
+	// Methods holds hit@5 and precision@5 of each method on the test half.
+	Methods []MethodHit `json:"methods"`
+	// TFIDFHitAt5 is the TF-IDF baseline's hit@5 on the test half.
+	TFIDFHitAt5 float64 `json:"tfidf_hit_at_5"`
 	// ChanceHitAt5 and ChancePrecisionAt5 are what 5 roles drawn at random (the occupation
-	// itself excluded) would score on average: the baseline to beat.
+	// itself excluded) would score on average.
 	ChanceHitAt5       float64 `json:"chance_hit_at_5"`
 	ChancePrecisionAt5 float64 `json:"chance_precision_at_5"`
 }
 
+// MethodHit is one method's transitions figures.
+type MethodHit struct {
+	Name         string  `json:"name"`
+	HitAt5       float64 `json:"hit_at_5"`
+	PrecisionAt5 float64 `json:"precision_at_5"`
+}
+
 // onetTitles reads O*NET's Occupation Data, Alternate Titles and Sample of Reported Titles into
 // a map from case-folded title to O*NET-SOC code, and the code of each occupation title.
-func onetTitles(dir string) (alt map[string]string, titleCode map[string]string, err error) {
-	alt, titleCode = map[string]string{}, map[string]string{}
-	read := func(file, col string, into map[string]string) error {
+func onetTitles(dir string) (alt map[string][]string, titleCode map[string]string, err error) {
+	alt, titleCode = map[string][]string{}, map[string]string{}
+	read := func(file, col string, into func(k, code string)) error {
 		r, err := tabular.Open(filepath.Join(dir, file), tabular.Options{Format: tabular.FormatTSV})
 		if err != nil {
 			return err
@@ -75,17 +107,26 @@ func onetTitles(dir string) (alt map[string]string, titleCode map[string]string,
 			if rec.Err != nil {
 				continue
 			}
-			k := clean.RoleKey(rec.Fields[ti])
-			if _, dup := into[k]; !dup && k != "" {
-				into[k] = strings.Clone(rec.Fields[ci])
+			if k := clean.RoleKey(rec.Fields[ti]); k != "" {
+				into(k, strings.Clone(rec.Fields[ci]))
 			}
 		}
 	}
-	if err := read("Occupation Data.txt", "Title", titleCode); err != nil {
+	addAlt := func(k, code string) {
+		if !slices.Contains(alt[k], code) {
+			alt[k] = append(alt[k], code)
+		}
+	}
+	if err := read("Occupation Data.txt", "Title", func(k, code string) {
+		if _, dup := titleCode[k]; !dup {
+			titleCode[k] = code
+		}
+		addAlt(k, code)
+	}); err != nil {
 		return nil, nil, err
 	}
 	for _, f := range [][2]string{{"Alternate Titles.txt", "Alternate Title"}, {"Sample of Reported Titles.txt", "Reported Job Title"}} {
-		if err := read(f[0], f[1], alt); err != nil {
+		if err := read(f[0], f[1], addAlt); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -101,117 +142,147 @@ func index(h []string, name string) int {
 	return -1
 }
 
-// against scores the model on the clean postings of another workdir whose roles map to the
-// model's labels.
-func against(ctx context.Context, cfg Config, info *classifier.Info, runner *classifier.Runner, dim int) (*AgainstResult, error) {
+// against scores the serving model set on the clean postings of another workdir whose roles
+// map to the model's labels: exactly, or through O*NET's alternate and reported titles, where a
+// title listed under several occupations counts as right for any of them.
+func against(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc encoder.Encoder) (*AgainstResult, []Row, error) {
 	path := filepath.Join(cfg.Against, "data", "clean", "postings.parquet")
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("--against %s: %s not found: run `skillx ingest` and `skillx clean --workdir %s` first", cfg.Against, path, cfg.Against)
+		return nil, nil, fmt.Errorf("--against %s: %s not found: run `skillx ingest` and `skillx clean --workdir %s` first", cfg.Against, path, cfg.Against)
 	}
-	labelOf := map[string]int{}
+	var alt map[string][]string
 	codeLabel := map[string]int{}
-	for i, l := range info.Labels {
-		labelOf[clean.RoleKey(l)] = i
-	}
-	var alt map[string]string
 	if cfg.ONET != "" {
 		a, titleCode, err := onetTitles(cfg.ONET)
 		if err != nil {
-			return nil, fmt.Errorf("--onet %s: %w", cfg.ONET, err)
+			return nil, nil, fmt.Errorf("--onet %s: %w", cfg.ONET, err)
 		}
 		alt = a
 		for k, code := range titleCode {
-			if i, ok := labelOf[k]; ok {
+			if i := set.Label(k); i >= 0 {
 				codeLabel[code] = i
 			}
 		}
 	}
 	res := &AgainstResult{Workdir: cfg.Against}
-	var texts []string
-	var truth []int
-	var weights []float64
+	q := &querySet{split: "--against " + filepath.Base(cfg.Against)}
 	err := parquetio.Scan(path, 1024, func(rows []records.CleanPosting) error {
 		for _, p := range rows {
 			res.Postings++
 			if len(p.Skills) == 0 {
 				continue
 			}
-			y, ok := -1, false
+			var truth []int
 			for _, name := range []string{p.Role, p.Title} {
-				if y, ok = labelOf[clean.RoleKey(name)]; ok {
+				if y := set.Label(name); y >= 0 {
+					truth = []int{y}
 					res.MatchedExact++
 					break
 				}
 			}
-			if !ok && alt != nil {
+			if truth == nil && alt != nil {
 				for _, name := range []string{p.Role, p.Title} {
-					if code, found := alt[clean.RoleKey(name)]; found {
-						if y, ok = codeLabel[code]; ok {
-							res.MatchedAlternate++
-							break
+					for _, code := range alt[clean.RoleKey(name)] {
+						if y, ok := codeLabel[code]; ok && !slices.Contains(truth, y) {
+							truth = append(truth, y)
 						}
+					}
+					if truth != nil {
+						res.MatchedAlternate++
+						break
 					}
 				}
 			}
-			if !ok {
+			if truth == nil {
 				continue
 			}
-			texts = append(texts, strings.Join(p.Skills, ", "))
-			truth = append(truth, y)
-			weights = append(weights, float64(p.Count))
+			if len(truth) > 1 {
+				res.Ambiguous++
+			}
+			q.add(strings.Join(p.Skills, ", "), truth, float64(p.Count))
 		}
 		return nil
 	})
-	if err != nil || len(texts) == 0 {
-		return res, err
+	if err != nil || len(q.texts) == 0 {
+		return res, []Row{{Name: MethodFused, Split: q.split, Note: "no posting's role or title matches a model label"}}, err
 	}
-	preds, err := predictTexts(ctx, cfg, info, runner, dim, texts, 5)
-	if err != nil {
-		return nil, err
-	}
-	mp := make([]metrics.Prediction, len(preds))
-	for i, r := range preds {
-		mp[i] = metrics.Prediction{True: truth[i], Ranked: r, Weight: weights[i]}
-	}
-	rep, err := metrics.Evaluate(mp, info.Labels, 10)
-	if err != nil {
-		return nil, err
-	}
-	res.Report = &rep
-	return res, nil
+	rows, err := externalRows(ctx, q, ds, set, enc)
+	return res, rows, err
 }
 
-// predictTexts embeds texts with the model's encoder and returns each text's k best labels.
-func predictTexts(ctx context.Context, cfg Config, info *classifier.Info, runner *classifier.Runner, dim int, texts []string, k int) ([][]int, error) {
-	enc, err := openEncoder(cfg, info.Encoder)
+// externalRows scores a query set from another source with the serving set and the
+// baselines fitted on all of data/features, and adds the unambiguous subset's rows.
+func externalRows(ctx context.Context, q *querySet, ds *dataset.Set, set *rank.Set, enc encoder.Encoder) ([]Row, error) {
+	labels := set.Info.Labels
+	base, err := newTFIDFBaseline(ds, labels, func(int) bool { return true })
 	if err != nil {
 		return nil, err
 	}
-	defer enc.Close()
-	vecs, err := enc.Encode(ctx, texts)
+	sc, err := score(ctx, q, set, enc, set.Weights(), base, setMajority(q.truth, q.weights, len(labels)))
 	if err != nil {
 		return nil, err
 	}
-	x := make([]float32, 0, len(vecs)*dim)
-	for _, v := range vecs {
-		x = append(x, v...)
+	rows := sc.rows(labels, q.split, nil)
+	for i := range rows {
+		if rows[i].Name == MethodMajority {
+			rows[i].Note = "the 5 commonest right labels of this set: an oracle no model can know"
+		}
 	}
-	probs, err := runner.Predict(x, len(vecs))
-	if err != nil {
-		return nil, err
+	amb := 0
+	for _, t := range q.truth {
+		if len(t) > 1 {
+			amb++
+		}
 	}
-	c := len(info.Labels)
-	out := make([][]int, len(vecs))
-	for i := range vecs {
-		out[i] = metrics.TopK(probs[i*c:(i+1)*c], k)
+	if amb > 0 && amb < len(q.truth) {
+		unamb := func(i int) bool { return len(q.truth[i]) == 1 }
+		for _, r := range sc.rows(labels, q.split+", unambiguous titles only", unamb) {
+			if r.Name != MethodMajority {
+				rows = append(rows, r)
+			}
+		}
 	}
-	return out, nil
+	return rows, nil
 }
 
-// transitions queries the model with 5 skills of each O*NET occupation of the workdir's clean
-// data, drops the occupation itself from the ranking, and scores the top 5 against O*NET's
-// Related Occupations (restricted to occupations the model knows).
-func transitions(ctx context.Context, cfg Config, info *classifier.Info, runner *classifier.Runner, dim int) (*TransitionsResult, error) {
+// people scores the serving model set on a person benchmark (skillx people-bench): each
+// person's 5 skills, with the model labels their posting's title maps to as right answers.
+func people(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc encoder.Encoder) (*PeopleResult, []Row, error) {
+	ps, err := peoplebench.Read(cfg.People)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--people: %w", err)
+	}
+	res := &PeopleResult{File: cfg.People, People: len(ps)}
+	q := &querySet{split: "person benchmark " + filepath.Base(cfg.People)}
+	for _, p := range ps {
+		var truth []int
+		for _, name := range slices.Concat(p.KaggleRoles, p.ONETTitles) {
+			if y := set.Label(name); y >= 0 && !slices.Contains(truth, y) {
+				truth = append(truth, y)
+			}
+		}
+		if truth == nil {
+			continue
+		}
+		res.Matched++
+		if len(truth) > 1 {
+			res.Ambiguous++
+		}
+		q.add(strings.Join(p.Skills, ", "), truth, 1)
+	}
+	if len(q.texts) == 0 {
+		return res, []Row{{Name: MethodFused, Split: q.split, Note: "no person's target is a model label"}}, nil
+	}
+	rows, err := externalRows(ctx, q, ds, set, enc)
+	return res, rows, err
+}
+
+// transitions queries the serving set with 5 skills of each O*NET occupation of the workdir's
+// clean data, together with the occupation as the current role, drops the occupation itself,
+// and scores the top 5 against O*NET's Related Occupations. The current-role weight β is
+// chosen on half of the occupations (by a hash of the code) and every figure is reported on
+// the other half.
+func transitions(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc encoder.Encoder) (*TransitionsResult, error) {
 	if cfg.ONET == "" {
 		return nil, errors.New("--transitions needs --onet DIR (the O*NET database folder, for Related Occupations.txt)")
 	}
@@ -240,27 +311,26 @@ func transitions(ctx context.Context, cfg Config, info *classifier.Info, runner 
 		}
 	}
 	r.Close()
-	labelOf := map[string]int{}
-	for i, l := range info.Labels {
-		labelOf[l] = i
-	}
+	labels := set.Info.Labels
 	codeLabel := map[string]int{}
 	type occ struct {
 		code  string
 		label int
 		text  string
+		dev   bool
 	}
 	var occs []occ
 	path := filepath.Join(cfg.Workdir, "data", "clean", "postings.parquet")
 	err = parquetio.Scan(path, 1024, func(rows []records.CleanPosting) error {
 		for _, p := range rows {
-			y, ok := labelOf[p.Role]
-			if p.Source != "onet" || !ok || len(p.Skills) == 0 {
+			y := set.Label(p.Role)
+			if p.Source != "onet" || y < 0 || len(p.Skills) == 0 {
 				continue
 			}
 			codeLabel[p.PostingID] = y
 			q := FiveSkillQueries(p.Skills, 1, cfg.Seed, p.PostingID)[0]
-			occs = append(occs, occ{code: p.PostingID, label: y, text: q})
+			dev := split.ByGroup(cfg.Seed, "transitions-half:"+p.PostingID, split.Fractions{Test: 0.5}) == split.Test
+			occs = append(occs, occ{code: p.PostingID, label: y, text: q, dev: dev})
 		}
 		return nil
 	})
@@ -270,22 +340,21 @@ func transitions(ctx context.Context, cfg Config, info *classifier.Info, runner 
 	if len(occs) == 0 {
 		return nil, fmt.Errorf("--transitions: %s holds no O*NET occupation known to the model; train on `--preset onet` data", path)
 	}
-	texts := make([]string, len(occs))
-	for i, o := range occs {
-		texts[i] = o.text
+	q := &querySet{}
+	for _, o := range occs {
+		q.add(o.text, []int{o.label}, 1)
 	}
-	ranked, err := predictTexts(ctx, cfg, info, runner, dim, texts, 6)
+	base, err := newTFIDFBaseline(ds, labels, func(int) bool { return true })
 	if err != nil {
 		return nil, err
 	}
-	predicted := make([][]int, len(occs))
+	w := set.Weights()
+	sc, err := score(ctx, q, set, enc, w, base, nil)
+	if err != nil {
+		return nil, err
+	}
 	relevant := make([]map[int]bool, len(occs))
 	for i, o := range occs {
-		for _, y := range ranked[i] {
-			if y != o.label && len(predicted[i]) < 5 {
-				predicted[i] = append(predicted[i], y)
-			}
-		}
 		relevant[i] = map[int]bool{}
 		for _, code := range related[o.code] {
 			if y, ok := codeLabel[code]; ok {
@@ -293,21 +362,101 @@ func transitions(ctx context.Context, cfg Config, info *classifier.Info, runner 
 			}
 		}
 	}
-	res := &TransitionsResult{Occupations: len(occs)}
-	res.HitAt5, res.PrecisionAt5, res.Evaluated, _ = metrics.HitAndPrecisionAtK(predicted, relevant, 5)
-	// Chance: with n candidates and r relevant, P(hit) = 1 - C(n-r, 5)/C(n, 5), E[precision] = r/n.
-	n := float64(len(info.Labels) - 1)
-	for _, rel := range relevant {
-		r := float64(len(rel))
-		if r == 0 {
+	c := len(labels)
+	// next5 ranks the roles of query i by scores, the occupation itself left out.
+	next5 := func(i int, scores []float32) []int {
+		var out []int
+		for _, y := range metrics.TopK(scores, 6) {
+			if y != occs[i].label && len(out) < 5 {
+				out = append(out, y)
+			}
+		}
+		return out
+	}
+	fusedAt := func(beta float64) [][]int {
+		out := make([][]int, len(occs))
+		dst := make([]float32, c)
+		for i, o := range occs {
+			var cls []float32
+			if sc.cls != nil {
+				cls = sc.cls[i]
+			}
+			rank.Fuse(cls, sc.ret[i], set.RoleSimilarity(o.label), w.Classifier, beta, dst)
+			out[i] = next5(i, dst)
+		}
+		return out
+	}
+	half := func(lists [][]int, dev bool) (hit, prec float64, n int) {
+		var p [][]int
+		var rel []map[int]bool
+		for i, o := range occs {
+			if o.dev == dev {
+				p, rel = append(p, lists[i]), append(rel, relevant[i])
+			}
+		}
+		hit, prec, n, _ = metrics.HitAndPrecisionAtK(p, rel, 5)
+		return hit, prec, n
+	}
+	res := &TransitionsResult{Occupations: len(occs), CurrentRoleWeight: w.CurrentRole}
+	bestDev := -1.0
+	for _, beta := range rank.Grid {
+		if h, _, _ := half(fusedAt(beta), true); h > bestDev {
+			bestDev, res.DevCurrentRoleWeight = h, beta
+		}
+	}
+	add := func(name string, lists [][]int) float64 {
+		hit, prec, n := half(lists, false)
+		res.Methods = append(res.Methods, MethodHit{Name: name, HitAt5: hit, PrecisionAt5: prec})
+		res.Evaluated = n
+		return hit
+	}
+	served := fusedAt(w.CurrentRole)
+	res.HitAt5, res.PrecisionAt5, res.Evaluated = half(served, false)
+	add(fmt.Sprintf("%s: skills and current role (β %.2f)", MethodFused, w.CurrentRole), served)
+	if res.DevCurrentRoleWeight != w.CurrentRole {
+		add(fmt.Sprintf("fused, β %.2f chosen on the dev half", res.DevCurrentRoleWeight), fusedAt(res.DevCurrentRoleWeight))
+	}
+	add("fused, skills only (β 0)", fusedAt(0))
+	for _, m := range []string{MethodClassifier, MethodRetrieval} {
+		if sc.cls == nil && m == MethodClassifier {
 			continue
 		}
+		lists := make([][]int, len(occs))
+		for i := range occs {
+			s := sc.ret[i]
+			if m == MethodClassifier {
+				s = sc.cls[i]
+			}
+			lists[i] = next5(i, s)
+		}
+		add(m, lists)
+	}
+	tl := make([][]int, len(occs))
+	for i := range occs {
+		s := make([]float32, c)
+		base.ix.Scores(base.m.Transform(occs[i].text), s)
+		tl[i] = next5(i, s)
+	}
+	res.TFIDFHitAt5 = add(MethodTFIDF, tl)
+	// Chance: with n candidates and r relevant, P(hit) = 1 - C(n-r, 5)/C(n, 5), E[precision] = r/n.
+	n := float64(c - 1)
+	var evaluated float64
+	for i, rel := range relevant {
+		r := float64(len(rel))
+		if r == 0 || occs[i].dev {
+			continue
+		}
+		evaluated++
 		miss := 1.0
 		for k := 0.0; k < 5; k++ {
 			miss *= math.Max(n-r-k, 0) / (n - k)
 		}
-		res.ChanceHitAt5 += (1 - miss) / float64(res.Evaluated)
-		res.ChancePrecisionAt5 += r / n / float64(res.Evaluated)
+		res.ChanceHitAt5 += 1 - miss
+		res.ChancePrecisionAt5 += r / n
+	}
+	if evaluated > 0 {
+		res.ChanceHitAt5 /= evaluated
+		res.ChancePrecisionAt5 /= evaluated
 	}
 	return res, nil
 }

@@ -47,24 +47,37 @@ func markdown(m *Metrics, info *classifier.Info, png string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Evaluation report\n\nModel `%s`, %d roles, encoder `%s`, skillx %s.\n\n", m.Model, m.Classes, m.Encoder, m.Version)
 	b.WriteString("## Accuracy on data the model has not seen\n\n")
-	b.WriteString("| model | split | N (weight) | top-1 | top-5 | macro-F1 | note |\n|---|---|---:|---:|---:|---:|---|\n")
+	b.WriteString("Top-1: the share of queries whose first role is right. Top-5: the share with a right role among the first five " +
+		"(what a person sees). Macro-F1: the mean over roles of the F1 of the first role (only where each query has one right role).\n\n")
+	if len(m.Findings) > 0 {
+		b.WriteString("**In plain words:**\n\n")
+		for _, f := range m.Findings {
+			fmt.Fprintf(&b, "- %s\n", f)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "The served ranking fuses the classifier (weight %.2f, %s) with retrieval over role profiles; with a current role, %.2f of the score is the similarity of each role to it.\n\n",
+		m.Ranking.Classifier, m.Ranking.ChosenOn, m.Ranking.CurrentRole)
+	b.WriteString("| queries | method | N (weight) | top-1 | top-5 | macro-F1 | note |\n|---|---|---:|---:|---:|---:|---|\n")
 	for _, r := range m.Rows {
 		name := r.Name
 		if r.Headline {
 			name = "**" + name + "**"
 		}
 		if r.N == 0 {
-			fmt.Fprintf(&b, "| %s | %s | - | - | - | - | %s |\n", name, r.Split, r.Note)
+			fmt.Fprintf(&b, "| %s | %s | - | - | - | - | %s |\n", r.Split, name, r.Note)
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d (%.0f) | %.3f | %.3f | %.3f | %s |\n", name, r.Split, r.N, r.Weight, r.Top1, r.Top5, r.MacroF1, r.Note)
+		fmt.Fprintf(&b, "| %s | %s | %d (%.0f) | %.3f | %.3f | %.3f | %s |\n", r.Split, name, r.N, r.Weight, r.Top1, r.Top5, r.MacroF1, r.Note)
 	}
-	s := m.Split
-	fmt.Fprintf(&b, "\n**Headline:** the grouped split. Every distinct posting skills text (with the samples drawn from it) is a group; "+
-		"%d groups (%d examples) were held out of training (seed %d, test share %.2f, validation share %.2f of the rest) and are scored here by ONNX Runtime "+
-		"running `classifier.onnx`. No skills text is on both sides. Weights count source postings (duplicates included).\n\n",
-		s.TestGroups, s.TestExamples, s.Seed, s.Test, s.Validation)
-	b.WriteString("The 5-skill queries take 5 phrases of each held-out posting in a random order, joined with \", \", and embed them afresh: the closest thing to what a person types into the form.\n\n")
+	b.WriteString("\n")
+	if m.Grouped != nil {
+		s := m.Split
+		fmt.Fprintf(&b, "**Grouped split:** every distinct posting skills text (with its samples and prose) is a group; %d groups (%d examples) were held out "+
+			"(seed %d, test share %.2f). The evaluation model (`models/eval/`) and its role index never saw them; the serving model (`models/classifier.onnx`) was trained on every group. "+
+			"The 5-skill queries take 5 phrases of each held-out posting, embedded afresh: the closest thing to what a person types (the headline).\n\n",
+			s.TestGroups, s.TestExamples, s.Seed, s.Test)
+	}
 	for _, r := range m.Rows {
 		if r.Leakage > 0 {
 			fmt.Fprintf(&b, "**Leakage warning:** the row-level split, as the prototype made it, puts %.1f%% of its test rows' texts in training too. "+
@@ -72,14 +85,23 @@ func markdown(m *Metrics, info *classifier.Info, png string) string {
 		}
 	}
 	if a := m.Against; a != nil {
-		fmt.Fprintf(&b, "**Another source (`--against %s`):** %d postings; %d matched a model label by exact case-insensitive role or title, %d more through O*NET's alternate and reported titles; the rest have no label to score.\n\n",
-			a.Workdir, a.Postings, a.MatchedExact, a.MatchedAlternate)
+		fmt.Fprintf(&b, "**Another source (`--against %s`):** %d postings; %d matched a model label by exact case-insensitive role or title, %d more through O*NET's alternate and reported titles "+
+			"(%d of them ambiguous: the title is listed under several occupations, and any of them counts as right; the unambiguous rows leave them out); the rest have no label to score.\n\n",
+			a.Workdir, a.Postings, a.MatchedExact, a.MatchedAlternate, a.Ambiguous)
+	}
+	if p := m.People; p != nil {
+		fmt.Fprintf(&b, "**Person benchmark (`--people %s`):** %d people (5 skills each from a real LinkedIn posting, see internal/peoplebench/README.md); %d have a right role the model knows (%d ambiguous).\n\n",
+			p.File, p.People, p.Matched, p.Ambiguous)
 	}
 	if t := m.Transitions; t != nil {
-		fmt.Fprintf(&b, "## Career transitions (O*NET Related Occupations)\n\nEach of %d occupations is queried with 5 of its own skills, as a person in that role would type them; "+
-			"the 5 most probable roles other than the occupation itself are scored against O*NET's expert-curated Related Occupations "+
-			"(restricted to occupations the model knows; %d occupations have at least one).\n\n| | hit@5 | precision@5 |\n|---|---:|---:|\n| MLP | %.3f | %.3f |\n| chance (5 roles at random) | %.3f | %.3f |\n\n",
-			t.Occupations, t.Evaluated, t.HitAt5, t.PrecisionAt5, t.ChanceHitAt5, t.ChancePrecisionAt5)
+		fmt.Fprintf(&b, "## Career transitions (O*NET Related Occupations)\n\nEach of %d occupations is queried with 5 of its own skills and itself as the current role; "+
+			"the 5 best roles other than itself are scored against O*NET's expert-curated Related Occupations. The current-role weight β that does best on half of the occupations (dev) is %.2f; "+
+			"the figures below are on the other half (%d occupations with a related occupation the model knows). The served β is %.2f.\n\n| method | hit@5 | precision@5 |\n|---|---:|---:|\n",
+			t.Occupations, t.DevCurrentRoleWeight, t.Evaluated, t.CurrentRoleWeight)
+		for _, mh := range t.Methods {
+			fmt.Fprintf(&b, "| %s | %.3f | %.3f |\n", mh.Name, mh.HitAt5, mh.PrecisionAt5)
+		}
+		fmt.Fprintf(&b, "| chance (5 roles at random) | %.3f | %.3f |\n\n", t.ChanceHitAt5, t.ChancePrecisionAt5)
 	}
 	if g := m.Grouped; g != nil && len(g.MostConfusedUnordered) > 0 {
 		b.WriteString("## Most confused role pairs (held-out postings, both directions)\n\n| role | role | weight |\n|---|---|---:|\n")
@@ -115,8 +137,7 @@ func markdown(m *Metrics, info *classifier.Info, png string) string {
 	b.WriteString("\n## Caveats\n\n")
 	caveats := append([]string(nil), m.Caveats...)
 	caveats = append(caveats,
-		"Roles that are near-duplicates in the data (\"UX/UI Designer\" and \"UI/UX Designer\" in the Kaggle set) cannot be told apart by skills; they count as errors here.",
-		"In the Kaggle data every role has a single skills text: the grouped split then holds out whole roles' texts, and a role with all its groups held out is unknown to the model.")
+		"The TF-IDF model of retrieval is fitted (without labels) on every posting's text, the held-out ones included; the role profiles and the classifier of the evaluation model never see held-out postings.")
 	for _, c := range caveats {
 		fmt.Fprintf(&b, "- %s\n", c)
 	}

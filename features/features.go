@@ -21,6 +21,7 @@ import (
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/tfidf"
 )
 
 // StageName names the stage in manifests and logs.
@@ -53,10 +54,18 @@ func OutputPaths(workdir string) (embeddings, examples string) {
 	return filepath.Join(d, "embeddings.arrow"), filepath.Join(d, "examples.parquet")
 }
 
+// TFIDFPath returns where the stage writes the corpus-fitted TF-IDF model under workdir.
+func TFIDFPath(workdir string) string {
+	return filepath.Join(workdir, "data", "features", "tfidf.bin")
+}
+
 // Result is what a features run did.
 type Result struct {
-	// Embeddings and Examples are the output paths.
-	Embeddings, Examples string
+	// Embeddings, Examples and TFIDF are the output paths.
+	Embeddings, Examples, TFIDF string
+	// TFIDFModel is the id of the corpus-fitted TF-IDF model; TFIDFTerms its number of terms.
+	TFIDFModel string
+	TFIDFTerms int
 	// Skipped is true when the outputs were up to date and nothing ran.
 	Skipped bool
 	// Encoder is the encoder id.
@@ -131,7 +140,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 	embPath, exPath := OutputPaths(cfg.Workdir)
-	res := &Result{Embeddings: embPath, Examples: exPath, Fallback: resolved.Fallback}
+	tfPath := TFIDFPath(cfg.Workdir)
+	res := &Result{Embeddings: embPath, Examples: exPath, TFIDF: tfPath, Fallback: resolved.Fallback}
 	if resolved.Fallback != "" {
 		log.Warn("features: " + resolved.Fallback)
 	}
@@ -139,10 +149,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
-	params := map[string]any{"encoder": resolved.Kind, "samples": cfg.Samples, "seed": cfg.Seed, "max_length": cfg.Encoder.MaxLength}
+	params := map[string]any{"encoder": resolved.Kind, "samples": cfg.Samples, "seed": cfg.Seed, "max_length": cfg.Encoder.MaxLength,
+		"tfidf": tfidf.DefaultOptions(), "tfidf_version": tfidf.Version, "example_kinds": exampleKinds}
 	key := manifest.Key(StageName, cfg.Version, inputs, params)
 	if !cfg.Force {
-		if ok, _ := manifest.UpToDate(key, exPath, embPath); ok {
+		if ok, _ := manifest.UpToDate(key, exPath, embPath, tfPath); ok {
 			if m, err := manifest.Read(exPath); err == nil {
 				res.Skipped, res.Encoder = true, m.Encoder
 				res.ExampleRows, res.DistinctTexts = m.Rows["examples"], m.Rows["distinct_texts"]
@@ -156,7 +167,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		log.Warn("features: cannot remove temporary files of an interrupted run", "err", err)
 	}
 
-	// 1. Examples and the set of distinct texts.
+	// 1. Examples and the set of distinct texts; the documents the TF-IDF model is fitted on
+	// (one per distinct posting: all its text).
 	texts := &textSet{index: map[embstore.Hash]int{}}
 	exw, err := parquetio.Create[records.Example](exPath)
 	if err != nil {
@@ -164,6 +176,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer exw.Abort()
 	var batch []records.Example
+	var docs []string
 	err = parquetio.Scan(postingsPath, 1024, func(rows []records.CleanPosting) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -176,15 +189,21 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 			full := strings.Join(p.Skills, ", ")
 			group := texts.add(full)
+			docs = append(docs, PostingDocument(p))
 			ex := records.Example{Text: full, TextHash: group.String(), Role: p.Role, RoleKey: p.RoleKey, Weight: p.Count,
-				Group: group.String(), Kind: "posting", PostingID: p.PostingID}
+				Group: group.String(), Kind: records.KindPosting, PostingID: p.PostingID}
 			batch = append(batch, ex)
 			for _, phrase := range p.Skills {
 				texts.add(phrase)
 			}
 			for _, s := range Samples(p.Skills, cfg.Samples, cfg.Seed, full) {
 				h := texts.add(s)
-				ex.Text, ex.TextHash, ex.Kind = s, h.String(), "sample"
+				ex.Text, ex.TextHash, ex.Kind = s, h.String(), records.KindSample
+				batch = append(batch, ex)
+			}
+			for _, o := range otherTexts(p) {
+				h := texts.add(o.text)
+				ex.Text, ex.TextHash, ex.Kind = o.text, h.String(), o.kind
 				batch = append(batch, ex)
 			}
 		}
@@ -211,7 +230,23 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("features: %s holds no posting with skills: nothing to learn from", postingsPath)
 	}
 
-	// 2. Vectors: reuse the previous file's, embed the rest.
+	// 2. The corpus-fitted TF-IDF model.
+	tfModel, err := tfidf.Fit(docs, tfidf.DefaultOptions())
+	if err != nil {
+		return nil, fmt.Errorf("features: fit the TF-IDF model: %w", err)
+	}
+	tfData, err := tfModel.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	tfFile, err := atomicfile.Stage(tfPath, tfData)
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	defer tfFile.Abort()
+	res.TFIDFModel, res.TFIDFTerms = tfModel.ID(), tfModel.Terms()
+
+	// 3. Vectors: reuse the previous file's, embed the rest.
 	enc, err := resolved.Open(cfg.Encoder)
 	if err != nil {
 		return nil, fmt.Errorf("features: %w", err)
@@ -293,12 +328,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if res.DistinctTexts != res.CacheHits+res.Embedded {
 		return nil, fmt.Errorf("features: internal error: %d texts but %d cached + %d embedded", res.DistinctTexts, res.CacheHits, res.Embedded)
 	}
-	if err := atomicfile.PublishAll(func() error { return manifest.Remove(embPath, exPath) }, embw, exw); err != nil {
+	if err := atomicfile.PublishAll(func() error { return manifest.Remove(embPath, exPath, tfPath) }, embw, exw, tfFile); err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 	res.Wall = time.Since(start)
 
-	notes := map[string]any{"embed_seconds": res.EmbedSeconds}
+	notes := map[string]any{"embed_seconds": res.EmbedSeconds, "tfidf_model": res.TFIDFModel, "tfidf_terms": res.TFIDFTerms}
 	if res.Fallback != "" {
 		notes["encoder_fallback"] = res.Fallback
 	}
@@ -323,8 +358,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := manifest.Write(embPath, m); err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
-	if err := manifest.Write(exPath, m); err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+	for _, p := range []string{exPath, tfPath} {
+		if err := manifest.Write(p, m); err != nil {
+			return nil, fmt.Errorf("features: %w", err)
+		}
 	}
 	log.Info("features: done", "encoder", res.Encoder, "examples", res.ExampleRows, "texts", res.DistinctTexts,
 		"cached", res.CacheHits, "embedded", res.Embedded, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
@@ -332,6 +369,35 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 var errOtherEncoder = errors.New("embeddings of another encoder")
+
+// exampleKinds are the kinds of example the stage writes, in the order it writes them.
+var exampleKinds = []string{records.KindPosting, records.KindSample, records.KindDescription, records.KindResponsibilities, records.KindTitle}
+
+// PostingDocument returns all the text of a posting as one document (skills, role, title,
+// description, responsibilities): what the TF-IDF model is fitted on.
+func PostingDocument(p records.CleanPosting) string {
+	parts := []string{strings.Join(p.Skills, ", "), p.Role, p.Title, p.Description, p.Responsibilities}
+	return strings.Join(parts, ". ")
+}
+
+type kindText struct{ kind, text string }
+
+// otherTexts returns a posting's texts besides its skills, as examples of its role: its
+// description and responsibilities, and its role name and job title (once when equal).
+func otherTexts(p records.CleanPosting) []kindText {
+	var out []kindText
+	if d := strings.TrimSpace(p.Description); d != "" {
+		out = append(out, kindText{records.KindDescription, d})
+	}
+	if r := strings.TrimSpace(p.Responsibilities); r != "" {
+		out = append(out, kindText{records.KindResponsibilities, r})
+	}
+	out = append(out, kindText{records.KindTitle, p.Role})
+	if t := strings.TrimSpace(p.Title); t != "" && !strings.EqualFold(t, p.Role) {
+		out = append(out, kindText{records.KindTitle, t})
+	}
+	return out
+}
 
 // Samples returns k distinct samples of 3 to 6 of phrases (fewer when the posting has fewer),
 // each joined with ", " in a random order, as a person would type a handful of skills. They

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/dataset"
@@ -17,7 +18,11 @@ import (
 	"github.com/skillx/skillx/internal/mlp"
 	"github.com/skillx/skillx/internal/plots"
 	"github.com/skillx/skillx/internal/progress"
+	"github.com/skillx/skillx/internal/rank"
+	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/retrieval"
 	"github.com/skillx/skillx/internal/split"
+	"github.com/skillx/skillx/internal/tfidf"
 )
 
 // StageName names the stage in manifests and logs.
@@ -57,14 +62,22 @@ func DefaultConfig() Config {
 
 // Paths are the files the stage writes.
 type Paths struct {
-	Model, Info, Curve, CurveCSV string
+	// Model, Info and Index are the serving model (trained on every group), its
+	// classifier.json and its role index.
+	Model, Info, Index string
+	// EvalModel, EvalInfo and EvalIndex are the evaluation model, trained without the held-out
+	// groups, its classifier.json and role index (written only when groups are held out).
+	EvalModel, EvalInfo, EvalIndex string
+	Curve, CurveCSV                string
 }
 
 // OutputPaths returns the train stage's output paths under workdir.
 func OutputPaths(workdir string) Paths {
 	m := filepath.Join(workdir, "models")
+	e := filepath.Join(m, "eval")
 	r := filepath.Join(workdir, "reports", "training")
-	return Paths{Model: filepath.Join(m, "classifier.onnx"), Info: filepath.Join(m, "classifier.json"),
+	return Paths{Model: filepath.Join(m, "classifier.onnx"), Info: filepath.Join(m, "classifier.json"), Index: filepath.Join(m, "roles.index"),
+		EvalModel: filepath.Join(e, "classifier.onnx"), EvalInfo: filepath.Join(e, "classifier.json"), EvalIndex: filepath.Join(e, "roles.index"),
 		Curve: filepath.Join(r, "curve.png"), CurveCSV: filepath.Join(r, "curve.csv")}
 }
 
@@ -72,13 +85,39 @@ func OutputPaths(workdir string) Paths {
 type Result struct {
 	Paths   Paths
 	Skipped bool
-	Info    classifier.Info
-	// Epochs are the per-epoch statistics, timings included.
+	// Info describes the serving model; EvalInfo the evaluation model (nil without one).
+	Info     classifier.Info
+	EvalInfo *classifier.Info
+	// Epochs are the serving model's per-epoch statistics, timings included.
 	Epochs []mlp.EpochStats
 	Wall   time.Duration
 }
 
-// Run trains the classifier on data/features under cfg.Workdir.
+// KindWeight is the weight of an example kind in the classifier's loss, times the source
+// postings it stands for; 0 leaves the kind out. A posting's prose teaches its role's
+// vocabulary but is not what a person types, so it counts half.
+var KindWeight = map[string]float32{
+	records.KindPosting: 1, records.KindSample: 1, records.KindDescription: 0.5, records.KindResponsibilities: 0.5,
+}
+
+// IndexFieldOf maps an example kind to the role-index field it fills (samples add nothing: their
+// phrases are in the posting).
+var IndexFieldOf = map[string]retrieval.Field{
+	records.KindPosting: retrieval.Skills, records.KindDescription: retrieval.Description,
+	records.KindResponsibilities: retrieval.Responsibilities, records.KindTitle: retrieval.Title,
+}
+
+// trained is one trained model with its index, ready to write.
+type trained struct {
+	model  *mlp.Model
+	roles  map[int32]bool
+	info   classifier.Info
+	onnx   []byte
+	index  []byte
+	epochs []mlp.EpochStats
+}
+
+// Run trains the classifiers on data/features under cfg.Workdir.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	start := time.Now()
 	log := cfg.Logger
@@ -91,15 +130,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	paths := OutputPaths(cfg.Workdir)
 	res := &Result{Paths: paths}
 	exPath, embPath := dataset.Paths(cfg.Workdir)
-	inputs, err := manifest.HashInputs(paths.Model, []string{exPath, embPath})
+	tfPath := features.TFIDFPath(cfg.Workdir)
+	inputs, err := manifest.HashInputs(paths.Model, []string{exPath, embPath, tfPath})
 	if err != nil {
 		return nil, fmt.Errorf("train: %w (run `skillx features` first)", err)
 	}
 	params := map[string]any{"hidden": cfg.Hidden, "learning_rate": cfg.LearningRate, "batch_size": cfg.BatchSize,
-		"epochs": cfg.Epochs, "patience": cfg.Patience, "test": cfg.Split.Test, "validation": cfg.Split.Validation, "seed": cfg.Seed}
+		"epochs": cfg.Epochs, "patience": cfg.Patience, "test": cfg.Split.Test, "validation": cfg.Split.Validation, "seed": cfg.Seed,
+		"kind_weights": KindWeight, "field_weights": retrieval.DefaultFieldWeights(), "current_role_weight": rank.DefaultCurrentRoleWeight,
+		"algorithm": 2}
 	key := manifest.Key(StageName, cfg.Version, inputs, params)
+	outputs := []string{paths.Info, paths.Model, paths.Index}
 	if !cfg.Force {
-		if ok, _ := manifest.UpToDate(key, paths.Model, paths.Info); ok {
+		if ok, _ := manifest.UpToDate(key, outputs...); ok {
 			if info, err := classifier.Read(paths.Info); err == nil {
 				res.Skipped, res.Info = true, *info
 				log.Info("train: model up to date, skipping (use --force to retrain)", "model", paths.Model)
@@ -108,12 +151,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 
-	for _, p := range []string{exPath, embPath} {
+	for _, p := range []string{exPath, embPath, tfPath} {
 		if err := manifest.Check(p, "features"); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
 	}
-	for _, d := range []string{filepath.Dir(paths.Model), filepath.Dir(paths.Curve)} {
+	for _, d := range []string{filepath.Dir(paths.Model), filepath.Dir(paths.EvalModel), filepath.Dir(paths.Curve)} {
 		if err := atomicfile.CleanStale(d); err != nil {
 			log.Warn("train: cannot remove temporary files of an interrupted run", "err", err)
 		}
@@ -125,123 +168,268 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if len(ds.Labels) < 2 {
 		return nil, fmt.Errorf("train: %s has %d role(s); a classifier needs at least 2", exPath, len(ds.Labels))
 	}
-	sides, sinfo := Sides(ds, cfg.Seed, cfg.Split)
-	var trainIdx, valIdx []int
-	for i, s := range sides {
-		switch s {
-		case split.Train:
-			trainIdx = append(trainIdx, i)
-		case split.Validation:
-			valIdx = append(valIdx, i)
-		}
-	}
-	// A validation example whose role has no training example cannot be predicted; it would
-	// only stop training early (in the Kaggle data every role has one text, so a held-out group
-	// is a held-out role). Such examples are left out of validation and counted.
-	trainRoles := map[int32]bool{}
-	for _, i := range trainIdx {
-		trainRoles[ds.Y[i]] = true
-	}
-	kept := valIdx[:0]
-	for _, i := range valIdx {
-		if trainRoles[ds.Y[i]] {
-			kept = append(kept, i)
-		} else {
-			sinfo.ValUnseenRole++
-		}
-	}
-	valIdx = kept
-	if len(trainIdx) == 0 {
-		return nil, fmt.Errorf("train: the split left no training examples (%d examples, test %.2f, validation %.2f)", len(sides), cfg.Split.Test, cfg.Split.Validation)
-	}
-	tx, ty, tw := ds.Subset(trainIdx)
-	vx, vy, vw := ds.Subset(valIdx)
-	mcfg := mlp.Config{Input: ds.Dim, Hidden: cfg.Hidden, Classes: len(ds.Labels), LearningRate: cfg.LearningRate,
-		BatchSize: cfg.BatchSize, Epochs: cfg.Epochs, Patience: cfg.Patience, Seed: cfg.Seed, Threads: cfg.Threads}
-	log.Info("train: training", "encoder", ds.Encoder, "classes", len(ds.Labels), "train", len(trainIdx), "validation", len(valIdx),
-		"test (held out)", sinfo.TestExamples)
-	bar := progress.Count(int64(max(cfg.Epochs, 1)), "train", "epochs")
-	model, epochs, err := mlp.Train(ctx, mcfg, mlp.Dataset{X: tx, Y: ty, W: tw}, mlp.Dataset{X: vx, Y: vy, W: vw}, func(e mlp.EpochStats) {
-		bar.Add(1)
-		bar.Describe(fmt.Sprintf("train: loss %.3f val acc %.3f", e.Loss, e.ValAcc))
-		log.Debug("train: epoch", "epoch", e.Epoch, "loss", e.Loss, "train_acc", e.TrainAcc, "val_loss", e.ValLoss,
-			"val_acc", e.ValAcc, "examples_per_s", int(e.ExamplesPerSec), "gflops", fmt.Sprintf("%.1f", e.GFLOPS))
-	})
-	bar.Finish()
+	tfData, err := os.ReadFile(tfPath)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return nil, fmt.Errorf("train: %w (run `skillx features` first)", err)
 	}
-	best := bestEpoch(epochs, len(valIdx) > 0)
-	labelsJSON, _ := json.Marshal(ds.Labels)
+	tf, err := tfidf.Unmarshal(tfData)
+	if err != nil {
+		return nil, fmt.Errorf("train: %s: %w", tfPath, err)
+	}
+	tfVecs := tf.TransformAll(exampleTexts(ds))
+	sides, sinfo := Sides(ds, cfg.Seed, cfg.Split)
 	data := map[string]string{}
 	for _, in := range inputs {
 		data[filepath.Base(in.Path)] = in.SHA256
 	}
-	onnx, err := model.ONNX(map[string]string{
-		"labels": string(labelsJSON), "encoder": ds.Encoder, "seed": strconv.FormatUint(cfg.Seed, 10),
-		"examples_sha256": data["examples.parquet"], "embeddings_sha256": data["embeddings.arrow"], "producer": "skillx " + cfg.Version,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("train: export onnx: %w", err)
+	base := classifier.Info{Labels: ds.Labels, Input: ds.Dim, Hidden: cfg.Hidden, Encoder: ds.Encoder, Seed: cfg.Seed, Data: data, TFIDF: tf.ID()}
+	if base.Hidden == nil {
+		base.Hidden = mlp.DefaultHidden
 	}
-	hidden := cfg.Hidden
-	if hidden == nil {
-		hidden = mlp.DefaultHidden
+
+	// The evaluation model: the held-out groups left out. Its α is chosen on held-out samples
+	// of roles it was trained on, and the serving model takes it.
+	weights := rank.Weights{Classifier: rank.DefaultClassifierWeight, CurrentRole: rank.DefaultCurrentRoleWeight,
+		ChosenOn: "default: no held-out query of a role seen in training"}
+	var eval *trained
+	if sinfo.TestGroups > 0 {
+		keep := func(i int) bool { return sides[i] != split.Test }
+		bar := progress.Count(int64(max(cfg.Epochs, 1)), "train (evaluation model)", "epochs")
+		eval, err = trainOne(ctx, cfg, ds, tfVecs, tf, keep, base, classifier.PurposeEvaluation, bar, log)
+		bar.Finish()
+		if err != nil {
+			return nil, fmt.Errorf("train: evaluation model: %w", err)
+		}
+		eval.info.Split = sinfo
+		if w, ok, err := chooseAlpha(eval, ds, sides, tfVecs); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		} else if ok {
+			weights = w
+		}
+		eval.info.Ranking = &weights
 	}
-	info := classifier.Info{
-		Labels: ds.Labels, Input: ds.Dim, Hidden: hidden, Encoder: ds.Encoder, Seed: cfg.Seed, Split: sinfo,
-		Training: classifier.TrainingInfo{LearningRate: cfg.LearningRate, BatchSize: cfg.BatchSize, MaxEpochs: cfg.Epochs,
-			Patience: cfg.Patience, EpochsRun: len(epochs), BestEpoch: best},
-		Data: data,
-	}
-	for _, e := range epochs {
-		info.Curve = append(info.Curve, classifier.EpochPoint{Epoch: e.Epoch, Loss: e.Loss, TrainAcc: e.TrainAcc, ValLoss: e.ValLoss, ValAcc: e.ValAcc})
-	}
-	modelFile, err := atomicfile.Stage(paths.Model, onnx)
+	bar := progress.Count(int64(max(cfg.Epochs, 1)), "train", "epochs")
+	serving, err := trainOne(ctx, cfg, ds, tfVecs, tf, func(int) bool { return true }, base, classifier.PurposeServing, bar, log)
+	bar.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	defer modelFile.Abort()
-	infoData, err := classifier.Marshal(info)
-	if err != nil {
+	serving.info.Split = classifier.SplitInfo{Method: "none", Seed: cfg.Seed, Validation: cfg.Split.Validation,
+		TrainExamples: len(ds.Examples), TrainGroups: sinfo.TrainGroups + sinfo.ValGroups + sinfo.TestGroups}
+	serving.info.Ranking = &weights
+
+	// Publish: the serving files, the evaluation files (or none: old ones are removed).
+	var staged []atomicfile.Staged
+	stage := func(path string, data []byte) error {
+		f, err := atomicfile.Stage(path, data)
+		if err != nil {
+			return err
+		}
+		staged = append(staged, f)
+		return nil
+	}
+	defer func() {
+		for _, f := range staged {
+			f.(*atomicfile.File).Abort()
+		}
+	}()
+	writeSet := func(t *trained, model, info, index string) error {
+		infoData, err := classifier.Marshal(t.info)
+		if err != nil {
+			return err
+		}
+		for _, f := range []struct {
+			path string
+			data []byte
+		}{{model, t.onnx}, {info, infoData}, {index, t.index}} {
+			if err := stage(f.path, f.data); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := writeSet(serving, paths.Model, paths.Info, paths.Index); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	infoFile, err := atomicfile.Stage(paths.Info, infoData)
-	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+	evalOutputs := []string{paths.EvalInfo, paths.EvalModel, paths.EvalIndex}
+	if eval != nil {
+		if err := os.MkdirAll(filepath.Dir(paths.EvalModel), 0o755); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		if err := writeSet(eval, paths.EvalModel, paths.EvalInfo, paths.EvalIndex); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
 	}
-	defer infoFile.Abort()
-	outputs := []string{paths.Info, paths.Model}
-	if err := atomicfile.PublishAll(func() error { return manifest.Remove(outputs...) }, modelFile, infoFile); err != nil {
+	before := func() error {
+		if err := manifest.Remove(append(outputs, evalOutputs...)...); err != nil {
+			return err
+		}
+		if eval == nil {
+			for _, p := range evalOutputs {
+				if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := atomicfile.PublishAll(before, staged...); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	// The curve describes the model just published; until the manifests below are written,
 	// nothing of this run passes for complete.
-	if err := writeCurve(paths, epochs, best); err != nil {
+	if err := writeCurve(paths, serving.epochs, serving.info.Training.BestEpoch, cfg.Split.Validation > 0); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	res.Info, res.Epochs, res.Wall = info, epochs, time.Since(start)
+	res.Info, res.Epochs, res.Wall = serving.info, serving.epochs, time.Since(start)
+	if eval != nil {
+		res.EvalInfo = &eval.info
+	}
 	var perSec, gflops float64
-	for _, e := range epochs {
-		perSec += e.ExamplesPerSec / float64(len(epochs))
-		gflops += e.GFLOPS / float64(len(epochs))
+	for _, e := range serving.epochs {
+		perSec += e.ExamplesPerSec / float64(len(serving.epochs))
+		gflops += e.GFLOPS / float64(len(serving.epochs))
 	}
 	m := manifest.Manifest{Stage: StageName, Version: cfg.Version, Key: key, Inputs: inputs, Params: params, Encoder: ds.Encoder,
-		Model: "mlp:" + strconv.Itoa(ds.Dim) + "-" + fmt.Sprint(hidden) + "-" + strconv.Itoa(len(ds.Labels)),
+		Model: "mlp:" + strconv.Itoa(ds.Dim) + "-" + fmt.Sprint(base.Hidden) + "-" + strconv.Itoa(len(ds.Labels)),
 		Rows: map[string]int64{"examples": int64(len(sides)), "train": int64(sinfo.TrainExamples), "validation": int64(sinfo.ValExamples),
-			"test_held_out": int64(sinfo.TestExamples), "classes": int64(len(ds.Labels))},
-		Notes:   map[string]any{"best_epoch": best, "epochs_run": len(epochs), "examples_per_second": perSec, "gflops": gflops},
+			"test_held_out": int64(sinfo.TestExamples), "classes": int64(len(ds.Labels)), "roles_trained": int64(serving.info.RolesTrained)},
+		Notes: map[string]any{"best_epoch": serving.info.Training.BestEpoch, "epochs_run": len(serving.epochs), "examples_per_second": perSec,
+			"gflops": gflops, "ranking": weights, "tfidf_model": tf.ID()},
 		Started: start.UTC(), WallSeconds: res.Wall.Seconds()}
-	for _, p := range outputs {
+	all := outputs
+	if eval != nil {
+		all = append(all, evalOutputs...)
+	}
+	for _, p := range all {
 		if err := manifest.Write(p, m); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
 	}
-	log.Info("train: done", "best_epoch", best, "epochs", len(epochs), "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
+	log.Info("train: done", "best_epoch", serving.info.Training.BestEpoch, "epochs", len(serving.epochs), "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
 	return res, nil
 }
 
-// Sides assigns every example of ds to a side of the grouped split, and counts them.
+// exampleTexts returns the text of every example.
+func exampleTexts(ds *dataset.Set) []string {
+	out := make([]string, len(ds.Examples))
+	for i, ex := range ds.Examples {
+		out[i] = ex.Text
+	}
+	return out
+}
+
+// isValidation reports whether example ex is one of the samples that drive early stopping:
+// a seeded share of the samples, drawn inside groups so that no role loses its examples.
+func isValidation(ex records.Example, seed uint64, share float64) bool {
+	return ex.Kind == records.KindSample && split.ByGroup(seed, "validation-sample:"+ex.TextHash+":"+ex.Group, split.Fractions{Test: share}) == split.Test
+}
+
+// trainOne trains a classifier on the examples for which keep is true and builds their role
+// index.
+func trainOne(ctx context.Context, cfg Config, ds *dataset.Set, tfVecs []tfidf.Vector, tf *tfidf.Model, keep func(int) bool,
+	base classifier.Info, purpose string, bar *progress.Bar, log *slog.Logger) (*trained, error) {
+	var trainIdx, valIdx []int
+	var trainW, valW []float32
+	b := retrieval.NewBuilder(tf, ds.Labels)
+	roles := map[int32]bool{}
+	for i, ex := range ds.Examples {
+		if !keep(i) {
+			continue
+		}
+		if f, ok := IndexFieldOf[ex.Kind]; ok {
+			b.AddVector(int(ds.Y[i]), f, tfVecs[i], float64(max(ex.Weight, 1)))
+		}
+		kw := KindWeight[ex.Kind]
+		if kw == 0 {
+			continue
+		}
+		w := kw * float32(max(ex.Weight, 1))
+		if isValidation(ex, cfg.Seed, cfg.Split.Validation) {
+			valIdx, valW = append(valIdx, i), append(valW, w)
+			continue
+		}
+		trainIdx, trainW = append(trainIdx, i), append(trainW, w)
+		roles[ds.Y[i]] = true
+	}
+	if len(trainIdx) == 0 {
+		return nil, fmt.Errorf("no training examples (%d examples)", len(ds.Examples))
+	}
+	tx, ty, _ := ds.Subset(trainIdx)
+	vx, vy, _ := ds.Subset(valIdx)
+	mcfg := mlp.Config{Input: ds.Dim, Hidden: cfg.Hidden, Classes: len(ds.Labels), LearningRate: cfg.LearningRate,
+		BatchSize: cfg.BatchSize, Epochs: cfg.Epochs, Patience: cfg.Patience, Seed: cfg.Seed, Threads: cfg.Threads}
+	log.Info("train: training", "model", purpose, "encoder", ds.Encoder, "classes", len(ds.Labels), "roles_trained", len(roles),
+		"train", len(trainIdx), "validation", len(valIdx))
+	model, epochs, err := mlp.Train(ctx, mcfg, mlp.Dataset{X: tx, Y: ty, W: trainW}, mlp.Dataset{X: vx, Y: vy, W: valW}, func(e mlp.EpochStats) {
+		bar.Add(1)
+		bar.Describe(fmt.Sprintf("train %s: loss %.3f val acc %.3f", purpose, e.Loss, e.ValAcc))
+		log.Debug("train: epoch", "model", purpose, "epoch", e.Epoch, "loss", e.Loss, "train_acc", e.TrainAcc, "val_loss", e.ValLoss,
+			"val_acc", e.ValAcc, "examples_per_s", int(e.ExamplesPerSec), "gflops", fmt.Sprintf("%.1f", e.GFLOPS))
+	})
+	if err != nil {
+		return nil, err
+	}
+	best := bestEpoch(epochs, len(valIdx) > 0)
+	labelsJSON, _ := json.Marshal(ds.Labels)
+	onnx, err := model.ONNX(map[string]string{
+		"labels": string(labelsJSON), "encoder": ds.Encoder, "seed": strconv.FormatUint(cfg.Seed, 10), "purpose": purpose,
+		"examples_sha256": base.Data["examples.parquet"], "embeddings_sha256": base.Data["embeddings.arrow"], "producer": "skillx " + cfg.Version,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export onnx: %w", err)
+	}
+	index, err := b.Build(retrieval.DefaultFieldWeights()).MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	info := base
+	info.Purpose, info.RolesTrained = purpose, len(roles)
+	info.Training = classifier.TrainingInfo{LearningRate: cfg.LearningRate, BatchSize: cfg.BatchSize, MaxEpochs: cfg.Epochs,
+		Patience: cfg.Patience, EpochsRun: len(epochs), BestEpoch: best}
+	for _, e := range epochs {
+		info.Curve = append(info.Curve, classifier.EpochPoint{Epoch: e.Epoch, Loss: e.Loss, TrainAcc: e.TrainAcc, ValLoss: e.ValLoss, ValAcc: e.ValAcc})
+	}
+	return &trained{model: model, roles: roles, info: info, onnx: onnx, index: index, epochs: epochs}, nil
+}
+
+// chooseAlpha chooses the classifier's weight in the fused ranking on the held-out samples
+// (5-phrase-like queries) whose role the evaluation model was trained on. ok is false when
+// there are too few of them to choose on.
+func chooseAlpha(eval *trained, ds *dataset.Set, sides []split.Side, tfVecs []tfidf.Vector) (rank.Weights, bool, error) {
+	const minQueries = 20
+	var q []int
+	for i, ex := range ds.Examples {
+		if sides[i] == split.Test && ex.Kind == records.KindSample && eval.roles[ds.Y[i]] {
+			q = append(q, i)
+		}
+	}
+	if len(q) < minQueries {
+		return rank.Weights{}, false, nil
+	}
+	model := eval.model
+	ix, err := retrieval.Unmarshal(eval.index)
+	if err != nil {
+		return rank.Weights{}, false, err
+	}
+	x, _, _ := ds.Subset(q)
+	probs := model.Predict(x, len(q))
+	c := len(ds.Labels)
+	cls, ret := make([][]float32, len(q)), make([][]float32, len(q))
+	truth := make([]int, len(q))
+	for j, i := range q {
+		cls[j] = probs[j*c : (j+1)*c]
+		ret[j] = make([]float32, c)
+		ix.Scores(tfVecs[i], ret[j])
+		truth[j] = int(ds.Y[i])
+	}
+	alpha, top5 := rank.ChooseAlpha(cls, ret, truth)
+	return rank.Weights{Classifier: alpha, CurrentRole: rank.DefaultCurrentRoleWeight, Queries: len(q), Top5: top5,
+		ChosenOn: fmt.Sprintf("held-out samples (3 to 6 phrases) of %d postings' groups whose role the evaluation model was trained on", len(q))}, true, nil
+}
+
+// Sides assigns every example of ds to a side of the grouped split (test or train: validation
+// examples are drawn later among the training groups' samples), and counts them.
 func Sides(ds *dataset.Set, seed uint64, f split.Fractions) ([]split.Side, classifier.SplitInfo) {
 	info := classifier.SplitInfo{Method: "grouped", Seed: seed, Test: f.Test, Validation: f.Validation}
 	sides := make([]split.Side, len(ds.Examples))
@@ -249,7 +437,7 @@ func Sides(ds *dataset.Set, seed uint64, f split.Fractions) ([]split.Side, class
 	for i, ex := range ds.Examples {
 		s, ok := groups[ex.Group]
 		if !ok {
-			s = split.ByGroup(seed, ex.Group, f)
+			s = split.ByGroup(seed, ex.Group, split.Fractions{Test: f.Test})
 			groups[ex.Group] = s
 			switch s {
 			case split.Train:
@@ -289,14 +477,18 @@ func bestEpoch(epochs []mlp.EpochStats, haveVal bool) int {
 	return best.Epoch
 }
 
-func writeCurve(paths Paths, epochs []mlp.EpochStats, best int) error {
+func writeCurve(paths Paths, epochs []mlp.EpochStats, best int, haveVal bool) error {
 	var ep []int
 	var loss, vloss, acc, vacc []float64
 	csv := "epoch,loss,train_accuracy,validation_loss,validation_accuracy,seconds,examples_per_second,gflops\n"
 	for _, e := range epochs {
 		ep = append(ep, e.Epoch)
 		loss, vloss, acc, vacc = append(loss, e.Loss), append(vloss, e.ValLoss), append(acc, e.TrainAcc), append(vacc, e.ValAcc)
-		csv += fmt.Sprintf("%d,%.6f,%.6f,%.6f,%.6f,%.3f,%.0f,%.2f\n", e.Epoch, e.Loss, e.TrainAcc, e.ValLoss, e.ValAcc, e.Seconds, e.ExamplesPerSec, e.GFLOPS)
+		val := fmt.Sprintf("%.6f,%.6f", e.ValLoss, e.ValAcc)
+		if !haveVal {
+			val = "," // no validation set: no figures, not zeros
+		}
+		csv += fmt.Sprintf("%d,%.6f,%.6f,%s,%.3f,%.0f,%.2f\n", e.Epoch, e.Loss, e.TrainAcc, val, e.Seconds, e.ExamplesPerSec, e.GFLOPS)
 	}
 	if err := os.MkdirAll(filepath.Dir(paths.Curve), 0o755); err != nil {
 		return err

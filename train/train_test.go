@@ -51,9 +51,25 @@ func TestTrainDeterministicAndHeldOut(t *testing.T) {
 	if !sort.StringsAreSorted(info.Labels) || len(info.Labels) != 39 || info.Encoder != "hashing-v1-384" {
 		t.Errorf("labels %d sorted %v encoder %q; want 39 sorted labels of hashing-v1-384", len(info.Labels), sort.StringsAreSorted(info.Labels), info.Encoder)
 	}
-	s := info.Split
-	if s.Method != "grouped" || s.TestGroups == 0 || s.TestExamples == 0 || s.TrainExamples+s.ValExamples+s.TestExamples == 0 {
-		t.Errorf("split = %+v; want a grouped split with held-out test groups", s)
+	// The serving model knows every role; the evaluation model holds groups out.
+	if info.Purpose != classifier.PurposeServing || info.RolesTrained != 39 || info.Split.Method != "none" {
+		t.Errorf("serving model: purpose %q, %d of 39 roles trained, split %q; want serving, 39, none", info.Purpose, info.RolesTrained, info.Split.Method)
+	}
+	eval, err := classifier.Read(res.Paths.EvalInfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := eval.Split
+	if s.Method != "grouped" || s.TestGroups == 0 || s.TestExamples == 0 || eval.Purpose != classifier.PurposeEvaluation || eval.RolesTrained >= 39 && s.TestGroups > 30 {
+		t.Errorf("evaluation split = %+v, purpose %q; want a grouped split with held-out test groups", s, eval.Purpose)
+	}
+	if eval.Ranking == nil || eval.Ranking.Queries < 20 || info.Ranking == nil || *info.Ranking != *eval.Ranking {
+		t.Errorf("ranking weights: serving %+v, evaluation %+v; want α chosen on >= 20 held-out queries, the same in both", info.Ranking, eval.Ranking)
+	}
+	for _, p := range []string{res.Paths.Index, res.Paths.EvalModel, res.Paths.EvalIndex} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("output %s: %v", p, err)
+		}
 	}
 	md, err := onnxpb.ReadMetadata(first)
 	if err != nil {
@@ -82,6 +98,19 @@ func TestTrainDeterministicAndHeldOut(t *testing.T) {
 	second, _ := os.ReadFile(res.Paths.Model)
 	if !bytes.Equal(first, second) {
 		t.Errorf("retraining with the same seed changed classifier.onnx")
+	}
+
+	// --test 0: no evaluation model (the old one is removed), every role still trained.
+	cfg.Split.Test = 0
+	res, err = Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.EvalInfo != nil || res.Info.RolesTrained != 39 {
+		t.Errorf("--test 0: evaluation model %v, %d roles trained; want none and 39", res.EvalInfo != nil, res.Info.RolesTrained)
+	}
+	if _, err := os.Stat(res.Paths.EvalModel); !os.IsNotExist(err) {
+		t.Errorf("--test 0 left %s: %v", res.Paths.EvalModel, err)
 	}
 
 }

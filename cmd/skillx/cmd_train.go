@@ -24,7 +24,7 @@ func (o *trainOptions) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.cfg.Epochs, "epochs", o.cfg.Epochs, "maximum epochs")
 	fs.IntVar(&o.cfg.Patience, "patience", o.cfg.Patience, "stop after this many epochs without a better validation accuracy (0: never)")
 	fs.Float64Var(&o.cfg.Split.Test, "test", o.cfg.Split.Test, "share of groups (distinct posting texts) held out for evaluate")
-	fs.Float64Var(&o.cfg.Split.Validation, "validation", o.cfg.Split.Validation, "share of the other groups used for early stopping")
+	fs.Float64Var(&o.cfg.Split.Validation, "validation", o.cfg.Split.Validation, "share of the training samples (inside groups) used for early stopping")
 	fs.Uint64Var(&o.cfg.Seed, "train-seed", o.cfg.Seed, "seed of the split, the weights and the shuffling")
 	fs.IntVar(&o.cfg.Threads, "train-threads", 0, "training goroutines (0: all cores)")
 }
@@ -58,13 +58,21 @@ func printTrain(g *globalOptions, res *train.Result) {
 			valAcc = p.ValAcc
 		}
 	}
-	val := fmt.Sprintf("validation accuracy %.3f on held-out groups", valAcc)
-	if i.Split.ValExamples == i.Split.ValUnseenRole {
-		val = "no validation: no held-out validation group has a role seen in training"
+	val := fmt.Sprintf("validation accuracy %.3f on held-out samples", valAcc)
+	if i.Split.Validation == 0 {
+		val = "no validation samples"
 	}
-	fmt.Fprintf(g.stdout, "train: wrote %s and %s (%d roles, encoder %s; best epoch %d of %d, %s)\n",
-		res.Paths.Model, res.Paths.Info, len(i.Labels), i.Encoder, i.Training.BestEpoch, i.Training.EpochsRun, val)
-	fmt.Fprintf(g.stdout, "train: %d test examples (%d groups) held out for skillx evaluate; curve %s\n", i.Split.TestExamples, i.Split.TestGroups, res.Paths.Curve)
+	fmt.Fprintf(g.stdout, "train: wrote %s, %s and %s (serving model: %d of %d roles trained, encoder %s; best epoch %d of %d, %s)\n",
+		res.Paths.Model, res.Paths.Info, res.Paths.Index, i.RolesTrained, len(i.Labels), i.Encoder, i.Training.BestEpoch, i.Training.EpochsRun, val)
+	if e := res.EvalInfo; e != nil {
+		fmt.Fprintf(g.stdout, "train: wrote %s (evaluation model: %d test examples of %d groups held out, %d of %d roles trained)\n",
+			res.Paths.EvalModel, e.Split.TestExamples, e.Split.TestGroups, e.RolesTrained, len(e.Labels))
+	} else {
+		fmt.Fprintf(g.stdout, "train: no evaluation model (--test 0): skillx evaluate scores only --against, --transitions and --people\n")
+	}
+	if w := i.Ranking; w != nil {
+		fmt.Fprintf(g.stdout, "train: ranking: classifier weight %.2f (%s), current-role weight %.2f; curve %s\n", w.Classifier, w.ChosenOn, w.CurrentRole, res.Paths.Curve)
+	}
 }
 
 func init() {
@@ -72,14 +80,20 @@ func init() {
 		name:    "train",
 		summary: "train the skills-to-role MLP and export it to ONNX",
 		usage: `Trains an MLP (input 384, hidden 512-256-128 ReLU, softmax over the roles; weighted cross-entropy,
-Adam, mini-batches, early stopping) on data/features. Groups (a posting's text with its samples)
-are split seeded: --test of them are held out for skillx evaluate and never trained on,
---validation of the rest drive early stopping. The same inputs and seed give a byte-identical model.
+Adam, mini-batches, early stopping) on data/features, and builds the role index (each role's
+TF-IDF profile of skills, description, responsibilities and titles) for retrieval. Two models:
+the evaluation model leaves out --test of the groups (a posting's text with its samples and
+prose), which skillx evaluate scores it on; the serving model, which recommend uses, is trained
+on every group, so every role is known. --validation of the training samples (never whole
+groups) drive early stopping. The classifier's weight in the fused ranking is chosen on the
+held-out samples of roles the evaluation model knows. The same inputs and seed give
+byte-identical models.
 
-Inputs:  <workdir>/data/features/examples.parquet, embeddings.arrow
-Outputs: <workdir>/models/classifier.onnx (input "embedding" float32 [N, 384], output
+Inputs:  <workdir>/data/features/examples.parquet, embeddings.arrow, tfidf.bin
+Outputs: <workdir>/models/classifier.onnx (input "embedding" float32 [N, D], output
          "probabilities" float32 [N, C]; labels, encoder id and data hashes in metadata_props),
-         <workdir>/models/classifier.json, <workdir>/reports/training/curve.png and curve.csv.
+         classifier.json, roles.index; models/eval/ the same for the evaluation model;
+         <workdir>/reports/training/curve.png and curve.csv (the serving model).
 
 Example:
   skillx train --workdir . --epochs 60 --batch 256`,

@@ -26,7 +26,8 @@ type SplitInfo struct {
 	Method string `json:"method"`
 	// Seed seeds the split.
 	Seed uint64 `json:"seed"`
-	// Test and Validation are the shares of groups held out.
+	// Test is the share of groups held out; Validation the share of the training groups'
+	// samples (never whole groups, so no role is lost) that drive early stopping.
 	Test       float64 `json:"test"`
 	Validation float64 `json:"validation"`
 	// Examples and groups on each side.
@@ -69,7 +70,22 @@ type Info struct {
 	Data map[string]string `json:"data"`
 	// Curve is the per-epoch training curve.
 	Curve []EpochPoint `json:"curve"`
+	// Purpose is PurposeServing (trained on every group: what recommend uses) or
+	// PurposeEvaluation (trained without the held-out groups: what evaluate scores).
+	Purpose string `json:"purpose,omitempty"`
+	// RolesTrained is the number of labels with at least one training example.
+	RolesTrained int `json:"roles_with_training_examples"`
+	// TFIDF is the id of the corpus-fitted TF-IDF model of the role index beside the model.
+	TFIDF string `json:"tfidf_model,omitempty"`
+	// Ranking are the weights of the fused ranking served with this model.
+	Ranking *Ranking `json:"ranking,omitempty"`
 }
+
+// Purposes of a trained model.
+const (
+	PurposeServing    = "serving"
+	PurposeEvaluation = "evaluation"
+)
 
 // Marshal returns info as the content of a classifier.json, with its format set.
 func Marshal(info Info) ([]byte, error) {
@@ -112,4 +128,18 @@ func Read(path string) (*Info, error) {
 		return nil, fmt.Errorf("read labels %s: %d labels; want at least 2", path, len(info.Labels))
 	}
 	return &info, nil
+}
+
+// Ranking are the weights of the fused ranking served with a model (package rank).
+type Ranking struct {
+	// Classifier is α, the classifier's share of the skills evidence (the rest is retrieval).
+	Classifier float64 `json:"classifier"`
+	// CurrentRole is β, the share of the similarity to the person's current role.
+	CurrentRole float64 `json:"current_role"`
+	// ChosenOn says how Classifier was chosen.
+	ChosenOn string `json:"chosen_on"`
+	// Queries is the number of held-out queries it was chosen on (0: the default).
+	Queries int `json:"queries"`
+	// Top5 is the held-out top-5 accuracy at the chosen α (when Queries > 0).
+	Top5 float64 `json:"top5,omitempty"`
 }

@@ -123,11 +123,25 @@ func TestRecommendBatchCancelledContext(t *testing.T) {
 	f := newFake(t, answerGood(t))
 	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 1 << 30}
 	c := newClient(t, f, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := c.RecommendBatch(ctx, []Request{testRequest("u1")}, 5*time.Millisecond)
-	if !errors.Is(err, context.DeadlineExceeded) {
+	// The caller gives up during the third (hour-long) wait between polls, once the job has
+	// been created and polled twice: an event, not a point in time, so a slow machine
+	// cannot end the context before the job exists. The first two waits are skipped.
+	polls := 0
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		if polls++; polls < 3 {
+			return ctx.Err()
+		}
+		go cancel()
+		return sleepCtx(ctx, d) // returns when the context ends, not in an hour
+	}
+	_, err := c.RecommendBatch(ctx, []Request{testRequest("u1")}, time.Hour)
+	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("RecommendBatch error = %v; want the context's error", err)
+	}
+	if got := f.srv.Batch.Gets(); got != 2 {
+		t.Errorf("polled %d times; want 2 before the context ended", got)
 	}
 	if !f.srv.Batch.Cancelled() {
 		t.Errorf("the job was not cancelled when the context ended")

@@ -245,16 +245,21 @@ func TestRecommend5xxStormGivesUp(t *testing.T) {
 }
 
 func TestRecommendTimeout(t *testing.T) {
-	slow := func(w http.ResponseWriter, r *http.Request) {
+	// hang never answers: it returns once the client gives up on the request. Should the
+	// client never do so, it gives up itself after 30 s (a safety net against a hang).
+	hang := func(t *testing.T, r *http.Request) {
 		select {
 		case <-r.Context().Done():
-		case <-time.After(2 * time.Second):
+		case <-time.After(30 * time.Second):
+			t.Errorf("the client never gave up on a request that got no answer")
 		}
 	}
 	t.Run("always slow", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int, gb genBody) { slow(w, r) })
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int, gb genBody) { hang(t, r) })
 		c := newClient(t, f, func(cfg *Config) { cfg.Timeout = 50 * time.Millisecond; cfg.MaxRetries = 1 })
-		start := time.Now()
+		recordSleeps(c)
+		// The server never answers, so only the 50ms timeout can end each attempt: no need
+		// to time the call (a slow machine only makes the timeout more certain).
 		_, u, err := c.Recommend(context.Background(), testRequest("u1"))
 		if !errors.Is(err, ErrTimeout) {
 			t.Fatalf("error = %v; want ErrTimeout", err)
@@ -263,28 +268,28 @@ func TestRecommendTimeout(t *testing.T) {
 			t.Errorf("error %v matches context.DeadlineExceeded; the caller's context did not expire", err)
 		}
 		assertNoKey(t, err)
-		if u.Attempts != 2 {
-			t.Errorf("Attempts = %d; want 2", u.Attempts)
-		}
-		if el := time.Since(start); el > time.Second {
-			t.Errorf("took %s; the 50ms timeout was not applied", el)
+		if u.Attempts != 2 || len(f.genCalls()) > 2 {
+			t.Errorf("Attempts = %d, server calls = %d; want 2 and at most 2", u.Attempts, len(f.genCalls()))
 		}
 	})
 	t.Run("slow once", func(t *testing.T) {
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int, gb genBody) {
 			if n == 1 {
-				slow(w, r)
+				hang(t, r)
 				return
 			}
 			writeReply(w, mustJSON(t, goodReport(person(t, gb))))
 		})
-		c := newClient(t, f, func(cfg *Config) { cfg.Timeout = 50 * time.Millisecond })
+		// The good answers must beat the timeout; a generous one and spare retries (without
+		// backoff waits) keep a loaded machine from failing the test.
+		c := newClient(t, f, func(cfg *Config) { cfg.Timeout = 500 * time.Millisecond; cfg.MaxRetries = 5 })
+		recordSleeps(c)
 		_, u, err := c.Recommend(context.Background(), testRequest("u1"))
 		if err != nil {
 			t.Fatalf("Recommend: %v", err)
 		}
-		if u.Attempts != 2 {
-			t.Errorf("Attempts = %d; want 2", u.Attempts)
+		if u.Attempts < 2 || u.Attempts != len(f.genCalls()) {
+			t.Errorf("Attempts = %d, server calls = %d; want the hung attempt retried", u.Attempts, len(f.genCalls()))
 		}
 	})
 }
@@ -347,6 +352,9 @@ func TestRecommendNoRetryOnClientErrors(t *testing.T) {
 	}
 }
 
+// TestRecommendConcurrentRateLimited runs many workers through one client whose limiter
+// reads a fakeClock, and checks the virtual times at which the requests reach the server:
+// exact, whatever the machine's speed or load.
 func TestRecommendConcurrentRateLimited(t *testing.T) {
 	const (
 		n       = 50
@@ -354,17 +362,34 @@ func TestRecommendConcurrentRateLimited(t *testing.T) {
 		rpm     = 6000 // one request per 10ms
 	)
 	interval := time.Minute / rpm
-	f := newFake(t, answerGood(t))
-	c := newClient(t, f, func(cfg *Config) { cfg.RPM = rpm })
-
-	jobs := make(chan Request)
-	var wg sync.WaitGroup
+	clock := newFakeClock(workers)
 	var mu sync.Mutex
+	var at []time.Time // virtual arrival times at the server
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, k int, gb genBody) {
+		mu.Lock()
+		at = append(at, clock.Now())
+		mu.Unlock()
+		answerGood(t)(w, r, k, gb)
+	})
+	c := newClient(t, f, func(cfg *Config) { cfg.RPM = rpm })
+	c.limiter.now, c.limiter.sleep = clock.Now, clock.Sleep
+	start := clock.Now()
+
+	// A safety net against a hang only: it never fires on a merely slow machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	jobs := make(chan Request, n)
+	for i := range n {
+		jobs <- testRequest(fmt.Sprintf("user-%02d", i))
+	}
+	close(jobs)
+	var wg sync.WaitGroup
 	var errs []error
 	for range workers {
 		wg.Go(func() {
+			defer clock.Done()
 			for r := range jobs {
-				rep, _, err := c.Recommend(context.Background(), r)
+				rep, _, err := c.Recommend(ctx, r)
 				if err == nil && len(rep.Roles) != NumRoles {
 					err = fmt.Errorf("user %s: %d roles", r.UserID, len(rep.Roles))
 				}
@@ -376,39 +401,26 @@ func TestRecommendConcurrentRateLimited(t *testing.T) {
 			}
 		})
 	}
-	for i := range n {
-		jobs <- testRequest(fmt.Sprintf("user-%02d", i))
-	}
-	close(jobs)
 	wg.Wait()
 	if len(errs) > 0 {
 		t.Fatalf("%d requests failed, first: %v", len(errs), errs[0])
 	}
-
-	calls := f.genCalls()
-	if len(calls) != n {
-		t.Fatalf("server got %d calls; want %d", len(calls), n)
-	}
-	var at []time.Time
-	for _, cl := range calls {
-		at = append(at, cl.At)
+	if len(f.genCalls()) != n || len(at) != n {
+		t.Fatalf("server got %d calls (%d timed); want %d", len(f.genCalls()), len(at), n)
 	}
 	slices.SortFunc(at, func(a, b time.Time) int { return a.Compare(b) })
-	span := at[n-1].Sub(at[0])
-	if least := time.Duration(float64((n-1)*int(interval)) * 0.8); span < least {
-		t.Errorf("%d requests arrived within %s; the limiter should spread them over at least %s", n, span, least)
+	if at[0] != start {
+		t.Errorf("first request went at %s; want at once", at[0].Sub(start))
 	}
-	// Loosely: no window of 10 intervals holds more than 10 requests plus scheduling slack.
-	window := 10 * interval
-	for i := range at {
-		j := i
-		for j < len(at) && at[j].Sub(at[i]) < window {
-			j++
-		}
-		if j-i > 13 {
-			t.Errorf("%d requests arrived within %s starting at request %d; want at most ~10", j-i, window, i)
+	for i := 1; i < n; i++ {
+		if gap := at[i].Sub(at[i-1]); gap < interval {
+			t.Errorf("requests %d and %d went %s apart; want at least %s", i-1, i, gap, interval)
 			break
 		}
+	}
+	// The limiter wastes no slot: n requests take exactly n-1 intervals.
+	if span, want := at[n-1].Sub(at[0]), time.Duration(n-1)*interval; span != want {
+		t.Errorf("%d requests took %s of virtual time; want %s", n, span, want)
 	}
 }
 
@@ -583,15 +595,35 @@ func TestRecommendCancelled(t *testing.T) {
 	})
 	c := newClient(t, f, func(cfg *Config) { cfg.BackoffBase = time.Hour; cfg.BackoffMax = time.Hour })
 	c.jitter = func(d time.Duration) time.Duration { return d }
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	start := time.Now()
-	_, _, err := c.Recommend(ctx, testRequest("u1"))
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("error = %v; want the context's error", err)
+	// The caller gives up while the client backs off for an hour: the real sleep must end.
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		if d != time.Hour {
+			t.Errorf("backoff of %s; want 1h", d)
+		}
+		go cancel()
+		return sleepCtx(ctx, d)
 	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("took %s; the backoff did not stop when the context ended", el)
+	type result struct {
+		u   Usage
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		_, u, err := c.Recommend(ctx, testRequest("u1"))
+		done <- result{u, err}
+	}()
+	select {
+	case r := <-done:
+		if !errors.Is(r.err, context.Canceled) {
+			t.Errorf("error = %v; want the context's error", r.err)
+		}
+		if r.u.Attempts != 1 {
+			t.Errorf("Attempts = %d; want 1 (the backoff before the second was cut short)", r.u.Attempts)
+		}
+	case <-time.After(30 * time.Second): // a safety net: the backoff alone lasts an hour
+		t.Fatal("Recommend still backing off 30s after its context ended")
 	}
 }
 

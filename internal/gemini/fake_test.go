@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -140,7 +141,7 @@ func newClient(t *testing.T, f *fakeGemini, edit func(*Config)) *Client {
 	cfg := Config{
 		APIKey:      testKey,
 		BaseURL:     f.srv.URL,
-		Timeout:     2 * time.Second,
+		Timeout:     30 * time.Second, // a safety net only: a loaded machine must not time out
 		MaxRetries:  3,
 		BackoffBase: time.Millisecond,
 		BackoffMax:  5 * time.Millisecond,
@@ -244,4 +245,88 @@ func recordSleeps(c *Client) func() []time.Duration {
 		defer mu.Unlock()
 		return append([]time.Duration(nil), slept...)
 	}
+}
+
+// fakeClock is a virtual clock for the rate limiter, run the way testing/synctest runs
+// time: it stands still while any of its workers is running, and when every worker is
+// asleep (in Sleep) or finished (Done) it jumps to the earliest wake-up and wakes whoever
+// is due then. What a test sees therefore depends only on the order of events the code
+// allows, never on the speed of the machine. Sleepers that are not workers are not
+// supported.
+type fakeClock struct {
+	mu       sync.Mutex
+	now      time.Time
+	workers  int        // goroutines that use the clock
+	idle     int        // of them, those asleep or finished
+	sleepers []*sleeper // by wake-up time; equal times in arrival order
+}
+
+type sleeper struct {
+	wake time.Time
+	done chan struct{}
+}
+
+func newFakeClock(workers int) *fakeClock {
+	return &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), workers: workers}
+}
+
+// Now returns the virtual time.
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Sleep blocks until the virtual time has advanced by d, or ctx ends.
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	c.mu.Lock()
+	s := &sleeper{wake: c.now.Add(d), done: make(chan struct{})}
+	i := len(c.sleepers)
+	for i > 0 && c.sleepers[i-1].wake.After(s.wake) {
+		i--
+	}
+	c.sleepers = slices.Insert(c.sleepers, i, s)
+	c.idle++
+	c.advance()
+	c.mu.Unlock()
+	select {
+	case <-s.done:
+		return nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if i := slices.Index(c.sleepers, s); i >= 0 {
+			c.sleepers = slices.Delete(c.sleepers, i, i+1)
+			c.idle--
+			return context.Cause(ctx)
+		}
+		return nil // woken in the same instant
+	}
+}
+
+// Done records that a worker has finished for good.
+func (c *fakeClock) Done() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.idle++
+	c.advance()
+}
+
+// advance, with c.mu held: once no worker runs, move to the earliest wake-up and wake
+// everyone due then.
+func (c *fakeClock) advance() {
+	if c.idle < c.workers || len(c.sleepers) == 0 {
+		return
+	}
+	c.now = c.sleepers[0].wake
+	n := 0
+	for n < len(c.sleepers) && !c.sleepers[n].wake.After(c.now) {
+		close(c.sleepers[n].done)
+		n++
+	}
+	c.sleepers = slices.Delete(c.sleepers, 0, n)
+	c.idle -= n
 }

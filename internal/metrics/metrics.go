@@ -301,3 +301,8 @@ func topK[T float32 | float64](v []T, k int) []int {
 	}
 	return out
 }
+
+// TopK64 returns the indices of the k largest values of v, as TopK does for float32.
+func TopK64(v []float64, k int) []int {
+	return topK(v, k)
+}

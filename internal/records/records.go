@@ -141,8 +141,24 @@ type Example struct {
 	// Group is the hex sha256 of the posting's full skills text: a posting and its samples
 	// share it, and a grouped split keeps a group on one side.
 	Group string `parquet:"group"`
-	// Kind is "posting" (all the posting's phrases) or "sample" (3 to 6 of them).
+	// Kind is KindPosting (all the posting's phrases), KindSample (3 to 6 of them),
+	// KindDescription, KindResponsibilities or KindTitle (the posting's other texts, which
+	// teach the role's vocabulary).
 	Kind string `parquet:"kind,dict"`
 	// PostingID is the source id of the posting.
 	PostingID string `parquet:"posting_id"`
 }
+
+// Kinds of Example.
+const (
+	// KindPosting is a posting's skill phrases joined with ", ".
+	KindPosting = "posting"
+	// KindSample is a sample of 3 to 6 of a posting's phrases, as a person types them.
+	KindSample = "sample"
+	// KindDescription is a posting's job description.
+	KindDescription = "description"
+	// KindResponsibilities is a posting's responsibilities (O*NET: its task statements).
+	KindResponsibilities = "responsibilities"
+	// KindTitle is the role name, or a job title of the posting that differs from it.
+	KindTitle = "title"
+)

@@ -42,7 +42,7 @@ type Body struct {
 
 // Call is one request the fake received.
 type Call struct {
-	At     time.Time
+	At     time.Time // wall-clock arrival: for logs only, never assert on it (issue 10)
 	Method string
 	Path   string
 	Key    string // the KeyHeader value
