@@ -31,8 +31,11 @@ type Weights = classifier.Ranking
 // a small share.
 const DefaultClassifierWeight = 0.2
 
-// DefaultCurrentRoleWeight is β: chosen on the first half of O*NET's occupations (by code)
-// against Related Occupations, and reported on the other half (README, "Measured figures").
+// DefaultCurrentRoleWeight is β, set as a product choice and reported beside the measured
+// optimum: on O*NET's Related Occupations the β that does best on half of the occupations is
+// 1 (the current role alone: those transitions are mostly similar occupations), but at 1 the
+// person's skills would not count at all. At 0.5 both count; `skillx evaluate --transitions`
+// reports the served β, the dev-chosen β and skills alone on the other half.
 const DefaultCurrentRoleWeight = 0.5
 
 // Validate checks that the weights are shares.
