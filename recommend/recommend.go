@@ -27,6 +27,7 @@ import (
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
+	ranking "github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
 )
 
@@ -141,6 +142,9 @@ type job struct {
 	req  gemini.Request
 	key  string
 	base string // report file path without extension
+	// alternatives are the classifier's further ranked roles after req.Candidates, most
+	// likely first; the offline analyst takes its replacements from them.
+	alternatives []gemini.Candidate
 }
 
 // stage holds what a run shares between people.
@@ -283,13 +287,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res.Analyst = s.analyst
 
 	// 4. Predictions.
-	cands, err := predict(cfg.Model, info, users, vecs, enc.Dim())
+	cands, alts, err := predict(cfg, info, users, vecs, enc.Dim())
 	if err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
 
 	// 5. Jobs: every person with a report to write; those up to date are skipped.
-	jobs := s.plan(users, failures, cands)
+	jobs := s.plan(users, failures, cands, alts)
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
@@ -371,8 +375,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 // plan fills s.outcomes with one entry per person of the input, in row order: the failures
-// so far and the up-to-date reports, and returns the jobs for the others.
-func (s *stage) plan(users []User, failures []Failure, cands [][]gemini.Candidate) []job {
+// so far and the up-to-date reports, and returns the jobs for the others. cands and alts are
+// predict's, per user.
+func (s *stage) plan(users []User, failures []Failure, cands, alts [][]gemini.Candidate) []job {
 	ids := make([]string, len(users))
 	for i, u := range users {
 		ids[i] = u.ID
@@ -405,7 +410,8 @@ func (s *stage) plan(users []User, failures []Failure, cands [][]gemini.Candidat
 			continue
 		}
 		j := job{idx: i, user: u, base: filepath.Join(s.dir, names[u.ID]),
-			req: gemini.Request{UserID: u.ID, CurrentRole: u.CurrentRole, Skills: u.Skills, Candidates: c}}
+			req:          gemini.Request{UserID: u.ID, CurrentRole: u.CurrentRole, Skills: u.Skills, Candidates: c},
+			alternatives: alts[e.user]}
 		j.key = s.key(j)
 		if !s.cfg.Force {
 			if o, ok := s.upToDate(j); ok {
@@ -520,54 +526,76 @@ func vectors(ctx context.Context, enc encoder.Encoder, embPath string, texts []s
 	return out, nil
 }
 
+// maxAlternatives is the number of further ranked roles predict returns per user, after the
+// gemini.NumRoles candidates.
+const maxAlternatives = 20
+
 // predict runs the classifier on every user's joined skills and returns, per user, the
-// gemini.NumRoles most probable roles other than the user's current role.
-func predict(model string, info *classifier.Info, users []User, vecs map[string][]float32, dim int) ([][]gemini.Candidate, error) {
-	out := make([][]gemini.Candidate, len(users))
+// gemini.NumRoles most probable roles other than the user's current role (cands), and the up
+// to maxAlternatives roles ranked after them (alts), most probable first.
+func predict(cfg Config, info *classifier.Info, users []User, vecs map[string][]float32, dim int) (cands, alts [][]gemini.Candidate, err error) {
+	cands = make([][]gemini.Candidate, len(users))
+	alts = make([][]gemini.Candidate, len(users))
 	if len(users) == 0 {
-		return out, nil
+		return cands, alts, nil
 	}
-	r, err := classifier.NewRunner(model, dim, len(info.Labels))
+	set, err := ranking.Load(cfg.Model, cfg.Labels, filepath.Join(filepath.Dir(cfg.Labels), "roles.index"), features.TFIDFPath(cfg.Workdir), dim)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer r.Close()
+	defer set.Close()
+	w := set.Weights()
+	texts := make([]string, len(users))
 	x := make([]float32, 0, len(users)*dim)
-	for _, u := range users {
-		v := vecs[strings.Join(u.Skills, ", ")]
+	for i, u := range users {
+		texts[i] = strings.Join(u.Skills, ", ")
+		v := vecs[texts[i]]
 		if len(v) != dim {
-			return nil, fmt.Errorf("internal error: no vector of width %d for user %q", dim, u.ID)
+			return nil, nil, fmt.Errorf("internal error: no vector of width %d for user %q", dim, u.ID)
 		}
 		x = append(x, v...)
 	}
-	probs, err := r.Predict(x, len(users))
+	cls, ret, err := set.Scores(texts, x)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	keys := make([]string, len(info.Labels))
 	for i, l := range info.Labels {
 		keys[i] = clean.RoleKey(l)
 	}
 	n := len(info.Labels)
+	fused := make([]float32, n)
 	idx := make([]int, n)
 	for ui, u := range users {
-		p := probs[ui*n : (ui+1)*n]
+		var c []float32
+		if cls != nil {
+			c = cls[ui]
+		}
+		ranking.Fuse(c, ret[ui], set.RoleSimilarity(set.Label(u.CurrentRole)), w.Classifier, w.CurrentRole, fused)
 		for i := range idx {
 			idx[i] = i
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
+		sort.SliceStable(idx, func(a, b int) bool { return fused[idx[a]] > fused[idx[b]] })
 		current := clean.RoleKey(u.CurrentRole)
 		for _, i := range idx {
 			if keys[i] == current {
 				continue
 			}
-			out[ui] = append(out[ui], gemini.Candidate{Role: info.Labels[i], Probability: float64(p[i])})
-			if len(out[ui]) == gemini.NumRoles {
+			cand := gemini.Candidate{Role: info.Labels[i]}
+			if c != nil {
+				cand.Probability = float64(c[i])
+			}
+			if len(cands[ui]) < gemini.NumRoles {
+				cands[ui] = append(cands[ui], cand)
+				continue
+			}
+			alts[ui] = append(alts[ui], cand)
+			if len(alts[ui]) == maxAlternatives {
 				break
 			}
 		}
 	}
-	return out, nil
+	return cands, alts, nil
 }
 
 // key returns the report key of j: everything the report depends on.
@@ -661,7 +689,7 @@ func (s *stage) process(ctx context.Context, j job) {
 		}
 	} else {
 		start := time.Now()
-		rep = s.off.analyse(j.req)
+		rep = s.off.analyse(j.req, j.alternatives)
 		usage.Latency = time.Since(start)
 	}
 	s.finish(j, rep, usage)

@@ -160,8 +160,12 @@ func readReport(t *testing.T, path string) *UserReport {
 	if err := json.Unmarshal(data, &ur); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	if _, err := gemini.ParseReport(ur.Request(), data); err != nil {
-		t.Errorf("%s does not pass gemini.ParseReport: %v", path, err)
+	parse, name := gemini.ParseReport, "gemini.ParseReport"
+	if ur.Analyst.Kind == AnalystOffline {
+		parse, name = gemini.ParseAnalystReport, "gemini.ParseAnalystReport"
+	}
+	if _, err := parse(ur.Request(), data); err != nil {
+		t.Errorf("%s does not pass %s: %v", path, name, err)
 	}
 	if err := ur.Validate(); err != nil {
 		t.Errorf("%s: %v", path, err)
@@ -340,13 +344,27 @@ func TestRecommendOffline(t *testing.T) {
 	for _, o := range res.Outcomes {
 		ur := readReport(t, o.JSON)
 		for i, rr := range ur.Roles {
-			if rr.Provenance.Source != gemini.SourceModel || rr.Role != ur.Candidates[i].Role || rr.Provenance.Probability != ur.Candidates[i].Probability {
-				t.Errorf("%s role %d = %q %+v; want prediction %d kept with its probability", o.UserID, i+1, rr.Role, rr.Provenance, i+1)
+			p := rr.Provenance
+			switch p.Source {
+			case gemini.SourceModel:
+				if rr.Role != ur.Candidates[i].Role || p.Probability != ur.Candidates[i].Probability {
+					t.Errorf("%s role %d = %q %+v; want prediction %d kept with its probability", o.UserID, i+1, rr.Role, p, i+1)
+				}
+			case gemini.SourceAnalyst: // a prediction replaced in place, with the reason
+				if p.Replaces != ur.Candidates[i].Role || p.Reason == "" {
+					t.Errorf("%s role %d = %q %+v; want a replacement of prediction %d with a reason", o.UserID, i+1, rr.Role, p, i+1)
+				}
+			default:
+				t.Errorf("%s role %d = %q %+v; want a kept prediction or the analyst's replacement", o.UserID, i+1, rr.Role, p)
 			}
 		}
 		text, _ := os.ReadFile(o.Text)
-		if !strings.Contains(string(text), "the offline analyst (offline-v1") || !strings.Contains(string(text), "hashing-v1-384") {
-			t.Errorf("%s does not name the offline analyst and the encoder", o.Text)
+		if flat := strings.Join(strings.Fields(string(text)), " "); !strings.Contains(flat, "the offline analyst. These roles and explanations were produced on this computer") ||
+			!strings.Contains(flat, "hashing-v1-384") || !strings.Contains(string(text), "\n"+fallbackNote+"\n") {
+			t.Errorf("%s does not name the offline analyst, the encoder and the fallback", o.Text)
+		}
+		if !strings.HasPrefix(ur.Analyst.Method, OfflineVersion+":") {
+			t.Errorf("%s: analyst method %q; want the technical account, starting with %s", o.JSON, ur.Analyst.Method, OfflineVersion)
 		}
 	}
 	rows := summaryRows(t, res.Summary)

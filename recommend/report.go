@@ -100,8 +100,9 @@ func (r *UserReport) Request() gemini.Request {
 	return gemini.Request{UserID: r.UserID, CurrentRole: r.CurrentRole, Skills: r.Skills, Candidates: r.Candidates}
 }
 
-// Validate checks the report as package gemini checks a reply (gemini.ParseReport) and
-// normalises its roles, and checks the fields around them.
+// Validate checks the report as package gemini checks a reply (gemini.ParseReport, or
+// gemini.ParseAnalystReport for the offline analyst's) and normalises its roles, and checks the
+// fields around them.
 func (r *UserReport) Validate() error {
 	if r.Format != ReportFormat {
 		return fmt.Errorf("format %q; want %q", r.Format, ReportFormat)
@@ -116,7 +117,11 @@ func (r *UserReport) Validate() error {
 	if err != nil {
 		return err
 	}
-	rep, err := gemini.ParseReport(r.Request(), data)
+	parse := gemini.ParseReport
+	if r.Analyst.Kind == AnalystOffline {
+		parse = gemini.ParseAnalystReport // its replacements are the analyst's, never Gemini's
+	}
+	rep, err := parse(r.Request(), data)
 	if err != nil {
 		return err
 	}
@@ -136,20 +141,42 @@ func percent(p float64) string {
 func provenanceText(p gemini.Provenance, cands []gemini.Candidate) string {
 	switch p.Source {
 	case gemini.SourceModel:
-		s := "Predicted by the classifier (probability " + percent(p.Probability) + ") and kept."
+		s := "Ranked among the closest roles by the model (classifier probability " + percent(p.Probability) + ") and kept."
 		if p.Reason != "" {
 			s += " " + p.Reason
 		}
 		return s
-	default:
-		replaced := p.Replaces
-		for _, c := range cands {
-			if c.Role == p.Replaces {
-				replaced += " (probability " + percent(c.Probability) + ")"
-			}
-		}
-		return "Chosen by Gemini in place of the prediction " + replaced + ": " + p.Reason
 	}
+	replaced := p.Replaces
+	for _, c := range cands {
+		if c.Role == p.Replaces {
+			replaced += " (probability " + percent(c.Probability) + ")"
+		}
+	}
+	if p.Source == gemini.SourceAnalyst {
+		return "Chosen by the offline analyst in place of the prediction " + replaced + ", because " +
+			strings.TrimSuffix(p.Reason, ".") + ". The classifier gives it a probability of " + percent(p.Probability) + "."
+	}
+	return "Chosen by Gemini in place of the prediction " + replaced + ": " + p.Reason
+}
+
+// fallbackNote is the line of every readable report whose skills were embedded by a
+// model-free fallback encoder (fallbackEncoder).
+const fallbackNote = "Note: the sentence model (MiniLM) was not available; skills were compared by their words."
+
+// fallbackEncoder reports whether the encoder with this id is a model-free fallback (the
+// hashing encoder, or one fitted on the corpus) rather than the sentence model.
+func fallbackEncoder(id string) bool {
+	return strings.HasPrefix(id, "hashing") || strings.HasPrefix(id, "corpus")
+}
+
+// usedFallback reports whether r's skills were embedded by a fallback encoder.
+func usedFallback(r *UserReport) bool {
+	id := r.Classifier.Encoder
+	if id == "" && r.Analyst.Kind == AnalystOffline {
+		id = r.Analyst.Model
+	}
+	return fallbackEncoder(id)
 }
 
 // writeText writes the readable report: what the prototype's download held, plus where each
@@ -158,6 +185,9 @@ func writeText(w io.Writer, r *UserReport) error {
 	var b strings.Builder
 	title := "Skill(X) career-transition report"
 	b.WriteString(title + "\n" + strings.Repeat("=", len(title)) + "\n\n")
+	if usedFallback(r) {
+		b.WriteString(fallbackNote + "\n\n")
+	}
 	field := func(name, value string) {
 		wrapTo(&b, fmt.Sprintf("%-14s", name+":"), strings.Repeat(" ", 14), value)
 	}
@@ -199,12 +229,18 @@ func writeText(w io.Writer, r *UserReport) error {
 	return err
 }
 
+// offlineNote says in plain words who wrote an offline report and how; the technical account
+// is AnalystInfo.Method, in the JSON report.
+const offlineNote = "the offline analyst. These roles and explanations were produced on this computer from job postings data, without Gemini: " +
+	"each of your skills is compared with the skills that the postings of a role ask for most, " +
+	"and a predicted role that none of your skills matches is replaced by the next role the classifier ranks that some of them match."
+
 // analystText names the analyst in a sentence.
 func analystText(a AnalystInfo) string {
 	if a.Kind == AnalystGemini {
 		return "Google Gemini (" + a.Model + ")"
 	}
-	return "the offline analyst (" + a.Method + ")"
+	return offlineNote
 }
 
 // textWidth is the line width of the readable report.
@@ -243,6 +279,9 @@ func md(s string) string { return mdEscaper.Replace(s) }
 func writeMarkdown(w io.Writer, r *UserReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Career-transition report: %s\n\n", md(r.UserID))
+	if usedFallback(r) {
+		b.WriteString(md(fallbackNote) + "\n\n")
+	}
 	b.WriteString("| | |\n|---|---|\n")
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", k, v) }
 	row("Current role", md(r.CurrentRole))

@@ -64,19 +64,26 @@ const (
 	SourceModel Source = "model"
 	// SourceGemini marks a role Gemini chose to replace a discarded prediction.
 	SourceGemini Source = "gemini"
+	// SourceAnalyst marks a role the offline analyst (package recommend) chose, among the
+	// classifier's further ranked roles, to replace a discarded prediction. Only
+	// ParseAnalystReport accepts it: it is not part of the response schema sent to Gemini,
+	// and ParseReport rejects it in Gemini's replies.
+	SourceAnalyst Source = "analyst"
 )
 
 // Provenance records where a final role came from.
 type Provenance struct {
-	// Source is SourceModel or SourceGemini.
+	// Source is SourceModel or SourceGemini (SourceAnalyst in the offline analyst's reports).
 	Source Source `json:"source"`
 	// Probability is the classifier's probability of a SourceModel role (taken from the
-	// request, never from Gemini); zero for a replacement.
+	// request, never from Gemini); zero for a SourceGemini replacement; for a SourceAnalyst
+	// replacement, the classifier's probability of the further ranked role it is.
 	Probability float64 `json:"probability,omitempty"`
-	// Replaces is the discarded prediction a SourceGemini role replaces; empty otherwise.
+	// Replaces is the discarded prediction a SourceGemini or SourceAnalyst role replaces;
+	// empty otherwise.
 	Replaces string `json:"replaces,omitempty"`
-	// Reason says why the prediction was discarded (required for SourceGemini); Gemini may
-	// also say why it kept a SourceModel role.
+	// Reason says why the prediction was discarded (required for a replacement); Gemini and
+	// the offline analyst may also say why they kept a SourceModel role.
 	Reason string `json:"reason,omitempty"`
 }
 

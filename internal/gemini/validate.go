@@ -4,23 +4,37 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 )
 
 // maxReplyKept bounds ReplyError.Reply.
 const maxReplyKept = 8 << 10
 
-// ParseReport parses a report written for r (by Gemini or by the offline analyst) and checks it
-// with the rules every Gemini reply must pass: exactly NumRoles distinct roles, none of them
-// the current role; a "model" role is one of the candidates, a "gemini" role replaces a
-// candidate that is not kept, with a reason, and each candidate is replaced at most once; every
-// skill of r judged exactly once as Weak, Medium or Strong with a justification; no empty
-// texts. A failed check returns a *ReplyError naming every problem.
+// ParseReport parses a report Gemini wrote for r and checks it with the rules every Gemini
+// reply must pass: exactly NumRoles distinct roles, none of them the current role; a "model"
+// role is one of the candidates, a "gemini" role replaces a candidate that is not kept, with a
+// reason, and each candidate is replaced at most once; every skill of r judged exactly once as
+// Weak, Medium or Strong with a justification; no empty texts. Any other source ("analyst"
+// included) is a problem. A failed check returns a *ReplyError naming every problem.
 //
 // The returned report is normalised: names of kept roles, replaced roles and skills are
 // spelled as in r, skill matches follow r's skill order, a kept role carries its candidate's
 // probability, match levels are capitalised and texts trimmed.
 func ParseReport(r Request, data []byte) (*Report, error) {
+	return parse(r, data, SourceGemini)
+}
+
+// ParseAnalystReport is ParseReport for a report of the offline analyst: its replacements have
+// the source "analyst" (SourceAnalyst) instead of "gemini", with the same rules, and keep
+// their probability (a value in [0, 1]: the classifier's, for the further ranked role the
+// analyst chose).
+func ParseAnalystReport(r Request, data []byte) (*Report, error) {
+	return parse(r, data, SourceAnalyst)
+}
+
+// parse parses and checks a report whose replacements have the source replacer.
+func parse(r Request, data []byte, replacer Source) (*Report, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
@@ -32,7 +46,7 @@ func ParseReport(r Request, data []byte) (*Report, error) {
 	if dec.More() {
 		return nil, &ReplyError{Problems: []string{"reply has data after the JSON object"}, Reply: truncate(data)}
 	}
-	if problems := check(r, &rep); len(problems) > 0 {
+	if problems := checkWith(r, &rep, replacer); len(problems) > 0 {
 		return nil, &ReplyError{Problems: problems, Reply: truncate(data)}
 	}
 	return &rep, nil
@@ -59,8 +73,13 @@ func truncate(data []byte) string {
 	return string(data)
 }
 
-// check validates rep against r, normalising rep in place, and returns the problems found.
-func check(r Request, rep *Report) []string {
+// check validates Gemini's report rep against r, normalising rep in place, and returns the
+// problems found.
+func check(r Request, rep *Report) []string { return checkWith(r, rep, SourceGemini) }
+
+// checkWith is check for a report whose replacements have the source replacer (SourceGemini
+// or SourceAnalyst).
+func checkWith(r Request, rep *Report, replacer Source) []string {
 	var problems []string
 	add := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 
@@ -113,11 +132,15 @@ func check(r Request, rep *Report) []string {
 			rr.Role = r.Candidates[ci].Role
 			p.Probability = r.Candidates[ci].Probability
 			kept[ci] = true
-		case SourceGemini:
+		case replacer:
 			p.Source = src
-			p.Probability = 0
+			if src == SourceGemini {
+				p.Probability = 0
+			} else if math.IsNaN(p.Probability) || p.Probability < 0 || p.Probability > 1 {
+				add("%s has probability %v, want a value in [0, 1]", label, p.Probability)
+			}
 			if isCand {
-				add("%s has source \"gemini\" but is one of the predicted roles", label)
+				add("%s has source %q but is one of the predicted roles", label, src)
 			}
 			ri, ok := cands[norm(p.Replaces)]
 			switch {
@@ -136,7 +159,7 @@ func check(r Request, rep *Report) []string {
 				add("%s is a replacement without a reason", label)
 			}
 		default:
-			add("%s has source %q, want \"model\" or \"gemini\"", label, p.Source)
+			add("%s has source %q, want \"model\" or %q", label, p.Source, replacer)
 		}
 
 		for _, f := range []struct {

@@ -202,3 +202,42 @@ func TestResponseSchemaFollowsSkills(t *testing.T) {
 		t.Errorf("role requires %d of %d properties; want all", len(role.Required), len(role.Properties))
 	}
 }
+
+// TestParseAnalystReport checks that the offline analyst's source "analyst" is accepted only by
+// ParseAnalystReport, that Gemini may still use only "model" and "gemini" (in ParseReport and in
+// the response schema), and that an analyst replacement keeps its probability.
+func TestParseAnalystReport(t *testing.T) {
+	r := testRequest("u1")
+	analyst := baseReport(r)
+	for i := 3; i < NumRoles; i++ {
+		analyst.Roles[i].Provenance.Source = SourceAnalyst
+		analyst.Roles[i].Provenance.Probability = 0.01
+	}
+	text := mustJSON(t, analyst)
+	got, err := ParseAnalystReport(r, []byte(text))
+	if err != nil {
+		t.Fatalf("ParseAnalystReport: %v", err)
+	}
+	if p := got.Roles[3].Provenance; p.Source != SourceAnalyst || p.Probability != 0.01 || p.Replaces != "Data Analyst" {
+		t.Errorf("analyst replacement provenance = %+v; want source analyst, probability 0.01, replacing Data Analyst", p)
+	}
+	if _, err := ParseReport(r, []byte(text)); err == nil || !strings.Contains(err.Error(), `has source "analyst", want "model" or "gemini"`) {
+		t.Errorf("ParseReport of an analyst report = %v; want the source rejected", err)
+	}
+	if _, err := ParseAnalystReport(r, []byte(mustJSON(t, baseReport(r)))); err == nil || !strings.Contains(err.Error(), `has source "gemini", want "model" or "analyst"`) {
+		t.Errorf("ParseAnalystReport of a Gemini report = %v; want the source rejected", err)
+	}
+	analyst.Roles[4].Provenance.Probability = 1.5
+	if _, err := ParseAnalystReport(r, []byte(mustJSON(t, analyst))); err == nil || !strings.Contains(err.Error(), "probability 1.5") {
+		t.Errorf("ParseAnalystReport with probability 1.5 = %v; want it rejected", err)
+	}
+	analyst.Roles[4].Provenance.Probability = 0
+	analyst.Roles[4].Role = "Graphic Designer"
+	if _, err := ParseAnalystReport(r, []byte(mustJSON(t, analyst))); err == nil || !strings.Contains(err.Error(), `has source "analyst" but is one of the predicted roles`) {
+		t.Errorf("ParseAnalystReport with a candidate as replacement = %v; want it rejected", err)
+	}
+	enum := responseSchema(5).Properties["roles"].Items.Properties["provenance"].Properties["source"].Enum
+	if strings.Join(enum, ",") != "model,gemini" {
+		t.Errorf("response schema source enum = %q; want model and gemini only", enum)
+	}
+}
