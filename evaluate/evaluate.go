@@ -176,8 +176,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	} else if cfg.Against == "" && !cfg.Transitions && cfg.People == "" {
 		return nil, fmt.Errorf("evaluate: no evaluation model (%s): the model was trained on every group (--test 0); train with --test above 0, or pass --against, --transitions or --people", evalInfo)
 	}
+	// Sets from other sources share one TF-IDF baseline, fitted on all of data/features.
+	var base *tfidfBaseline
+	if cfg.Against != "" || cfg.People != "" || cfg.Transitions {
+		if base, err = newTFIDFBaseline(ds, info.Labels, func(int) bool { return true }); err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
+		}
+	}
 	if cfg.Against != "" {
-		a, rows, err := against(ctx, cfg, ds, serving, enc)
+		a, rows, err := against(ctx, cfg, serving, enc, base)
 		if err != nil {
 			return nil, fmt.Errorf("evaluate: %w", err)
 		}
@@ -185,7 +192,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		m.Rows = append(m.Rows, rows...)
 	}
 	if cfg.People != "" {
-		p, rows, err := people(ctx, cfg, ds, serving, enc)
+		p, rows, err := people(ctx, cfg, serving, enc, base)
 		if err != nil {
 			return nil, fmt.Errorf("evaluate: %w", err)
 		}
@@ -193,7 +200,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		m.Rows = append(m.Rows, rows...)
 	}
 	if cfg.Transitions {
-		t, err := transitions(ctx, cfg, ds, serving, enc)
+		t, err := transitions(ctx, cfg, serving, enc, base)
 		if err != nil {
 			return nil, fmt.Errorf("evaluate: %w", err)
 		}

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/internal/dataset"
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/metrics"
 	"github.com/skillx/skillx/internal/parquetio"
@@ -145,7 +144,7 @@ func index(h []string, name string) int {
 // against scores the serving model set on the clean postings of another workdir whose roles
 // map to the model's labels: exactly, or through O*NET's alternate and reported titles, where a
 // title listed under several occupations counts as right for any of them.
-func against(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc encoder.Encoder) (*AgainstResult, []Row, error) {
+func against(ctx context.Context, cfg Config, set *rank.Set, enc encoder.Encoder, base *tfidfBaseline) (*AgainstResult, []Row, error) {
 	path := filepath.Join(cfg.Against, "data", "clean", "postings.parquet")
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil, fmt.Errorf("--against %s: %s not found: run `skillx ingest` and `skillx clean --workdir %s` first", cfg.Against, path, cfg.Against)
@@ -206,18 +205,14 @@ func against(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, en
 	if err != nil || len(q.texts) == 0 {
 		return res, []Row{{Name: MethodFused, Split: q.split, Note: "no posting's role or title matches a model label"}}, err
 	}
-	rows, err := externalRows(ctx, q, ds, set, enc)
+	rows, err := externalRows(ctx, q, set, enc, base)
 	return res, rows, err
 }
 
 // externalRows scores a query set from another source with the serving set and the
-// baselines fitted on all of data/features, and adds the unambiguous subset's rows.
-func externalRows(ctx context.Context, q *querySet, ds *dataset.Set, set *rank.Set, enc encoder.Encoder) ([]Row, error) {
+// TF-IDF baseline fitted on all of data/features, and adds the unambiguous subset's rows.
+func externalRows(ctx context.Context, q *querySet, set *rank.Set, enc encoder.Encoder, base *tfidfBaseline) ([]Row, error) {
 	labels := set.Info.Labels
-	base, err := newTFIDFBaseline(ds, labels, func(int) bool { return true })
-	if err != nil {
-		return nil, err
-	}
 	sc, err := score(ctx, q, set, enc, set.Weights(), base, setMajority(q.truth, q.weights, len(labels)))
 	if err != nil {
 		return nil, err
@@ -247,7 +242,7 @@ func externalRows(ctx context.Context, q *querySet, ds *dataset.Set, set *rank.S
 
 // people scores the serving model set on a person benchmark (skillx people-bench): each
 // person's 5 skills, with the model labels their posting's title maps to as right answers.
-func people(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc encoder.Encoder) (*PeopleResult, []Row, error) {
+func people(ctx context.Context, cfg Config, set *rank.Set, enc encoder.Encoder, base *tfidfBaseline) (*PeopleResult, []Row, error) {
 	ps, err := peoplebench.Read(cfg.People)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--people: %w", err)
@@ -273,7 +268,7 @@ func people(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc
 	if len(q.texts) == 0 {
 		return res, []Row{{Name: MethodFused, Split: q.split, Note: "no person's target is a model label"}}, nil
 	}
-	rows, err := externalRows(ctx, q, ds, set, enc)
+	rows, err := externalRows(ctx, q, set, enc, base)
 	return res, rows, err
 }
 
@@ -282,7 +277,7 @@ func people(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc
 // and scores the top 5 against O*NET's Related Occupations. The current-role weight β is
 // chosen on half of the occupations (by a hash of the code) and every figure is reported on
 // the other half.
-func transitions(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, enc encoder.Encoder) (*TransitionsResult, error) {
+func transitions(ctx context.Context, cfg Config, set *rank.Set, enc encoder.Encoder, base *tfidfBaseline) (*TransitionsResult, error) {
 	if cfg.ONET == "" {
 		return nil, errors.New("--transitions needs --onet DIR (the O*NET database folder, for Related Occupations.txt)")
 	}
@@ -343,10 +338,6 @@ func transitions(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set
 	q := &querySet{}
 	for _, o := range occs {
 		q.add(o.text, []int{o.label}, 1)
-	}
-	base, err := newTFIDFBaseline(ds, labels, func(int) bool { return true })
-	if err != nil {
-		return nil, err
 	}
 	w := set.Weights()
 	sc, err := score(ctx, q, set, enc, w, base, nil)

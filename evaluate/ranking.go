@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/skillx/skillx/internal/dataset"
@@ -224,8 +223,8 @@ func trainMajority(ds *dataset.Set, labels []string, keep func(i int) bool) []in
 	return metrics.TopK64(freq, metrics.TopFiveDepth)
 }
 
-// bestOf returns the name and top-5 of the best baseline row, and whether it beats the fused
-// ranking's top-5.
+// bestBaseline returns the name and top-5 of the best baseline row, the fused ranking's top-5,
+// and whether the baseline beats it.
 func bestBaseline(rows []Row) (name string, top5, fused float64, beaten bool) {
 	for _, r := range rows {
 		switch r.Name {
@@ -238,14 +237,4 @@ func bestBaseline(rows []Row) (name string, top5, fused float64, beaten bool) {
 		}
 	}
 	return name, top5, fused, name != "" && top5 > fused
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

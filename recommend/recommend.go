@@ -566,12 +566,19 @@ func predict(cfg Config, info *classifier.Info, users []User, vecs map[string][]
 	n := len(info.Labels)
 	fused := make([]float32, n)
 	idx := make([]int, n)
+	similar := map[int][]float32{} // by current role's label: many people share a role
 	for ui, u := range users {
 		var c []float32
 		if cls != nil {
 			c = cls[ui]
 		}
-		ranking.Fuse(c, ret[ui], set.RoleSimilarity(set.Label(u.CurrentRole)), w.Classifier, w.CurrentRole, fused)
+		cur := set.Label(u.CurrentRole)
+		sim, ok := similar[cur]
+		if !ok {
+			sim = set.RoleSimilarity(cur)
+			similar[cur] = sim
+		}
+		ranking.Fuse(c, ret[ui], sim, w.Classifier, w.CurrentRole, fused)
 		for i := range idx {
 			idx[i] = i
 		}

@@ -280,9 +280,9 @@ func TestRecommendTimeout(t *testing.T) {
 			}
 			writeReply(w, mustJSON(t, goodReport(person(t, gb))))
 		})
-		// The good answers must beat the timeout; a generous one and spare retries (without
-		// backoff waits) keep a loaded machine from failing the test.
-		c := newClient(t, f, func(cfg *Config) { cfg.Timeout = 500 * time.Millisecond; cfg.MaxRetries = 5 })
+		// The good answers must beat the timeout; a generous one (the hung attempt waits for it)
+		// and spare retries (without backoff waits) keep a loaded machine from failing the test.
+		c := newClient(t, f, func(cfg *Config) { cfg.Timeout = 3 * time.Second; cfg.MaxRetries = 5 })
 		recordSleeps(c)
 		_, u, err := c.Recommend(context.Background(), testRequest("u1"))
 		if err != nil {
