@@ -155,8 +155,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	defer enc.Close()
 	m := Metrics{Model: cfg.Model, Encoder: ds.Encoder, Classes: len(info.Labels), Split: info.Split, Seed: cfg.Seed,
 		Version: cfg.Version, Started: start.UTC(), Ranking: serving.Weights()}
-	if strings.HasPrefix(ds.Encoder, "hashing") {
-		m.Caveats = append(m.Caveats, "The classifier's figures are for the model-free hashing encoder: the MiniLM weights were not available. MiniLM figures will differ; retrieval and the TF-IDF baseline do not depend on it.")
+	if kind := features.KindOf(ds.Encoder); kind != features.EncoderMiniLM {
+		m.Caveats = append(m.Caveats, "The classifier's figures are for the model-free "+kind+" encoder: the MiniLM weights were not available. MiniLM figures will differ; retrieval and the TF-IDF baseline do not depend on it.")
 	}
 
 	// Grouped held-out rows: the evaluation model, trained without the held-out groups.
@@ -260,8 +260,8 @@ func toF64(w []float32) []float64 {
 // openEncoder opens the encoder the features were made with and checks its id.
 func openEncoder(cfg Config, want string) (encoder.Encoder, error) {
 	opts := cfg.Encoder
-	if strings.HasPrefix(want, "hashing") {
-		opts.Kind = features.EncoderHashing
+	if kind := features.KindOf(want); kind != "" && (opts.Kind == "" || opts.Kind == features.EncoderAuto) {
+		opts.Kind = kind
 	}
 	r, err := opts.Resolve(cfg.Workdir)
 	if err != nil {

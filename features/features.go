@@ -61,8 +61,9 @@ func TFIDFPath(workdir string) string {
 
 // Result is what a features run did.
 type Result struct {
-	// Embeddings, Examples and TFIDF are the output paths.
-	Embeddings, Examples, TFIDF string
+	// Embeddings, Examples and TFIDF are the output paths; Corpus is the corpus encoder's
+	// ("" when another encoder was used).
+	Embeddings, Examples, TFIDF, Corpus string
 	// TFIDFModel is the id of the corpus-fitted TF-IDF model; TFIDFTerms its number of terms.
 	TFIDFModel string
 	TFIDFTerms int
@@ -70,7 +71,7 @@ type Result struct {
 	Skipped bool
 	// Encoder is the encoder id.
 	Encoder string
-	// Fallback explains why the hashing encoder stood in for MiniLM ("" when it did not).
+	// Fallback explains why a fallback encoder stood in for MiniLM ("" when it did not).
 	Fallback string
 	// Postings is the number of clean postings read.
 	Postings int64
@@ -151,9 +152,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	params := map[string]any{"encoder": resolved.Kind, "samples": cfg.Samples, "seed": cfg.Seed, "max_length": cfg.Encoder.MaxLength,
 		"tfidf": tfidf.DefaultOptions(), "tfidf_version": tfidf.Version, "example_kinds": exampleKinds}
+	outputs := []string{exPath, embPath, tfPath}
+	if resolved.Kind == EncoderCorpus {
+		params["corpus"], params["corpus_version"] = encoder.DefaultCorpusOptions(), encoder.CorpusVersion
+		outputs = append(outputs, resolved.Corpus)
+		res.Corpus = resolved.Corpus
+	}
 	key := manifest.Key(StageName, cfg.Version, inputs, params)
 	if !cfg.Force {
-		if ok, _ := manifest.UpToDate(key, exPath, embPath, tfPath); ok {
+		if ok, _ := manifest.UpToDate(key, outputs...); ok {
 			if m, err := manifest.Read(exPath); err == nil {
 				res.Skipped, res.Encoder = true, m.Encoder
 				res.ExampleRows, res.DistinctTexts = m.Rows["examples"], m.Rows["distinct_texts"]
@@ -244,11 +251,30 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 	defer tfFile.Abort()
+	staged := []atomicfile.Staged{tfFile}
 	res.TFIDFModel, res.TFIDFTerms = tfModel.ID(), tfModel.Terms()
 
-	// 3. Vectors: reuse the previous file's, embed the rest.
-	enc, err := resolved.Open(cfg.Encoder)
-	if err != nil {
+	// 3. The encoder: the corpus encoder is fitted here, on the same documents.
+	var enc encoder.Encoder
+	if resolved.Kind == EncoderCorpus {
+		fitStart := time.Now()
+		corpus, err := encoder.FitCorpus(ctx, tfModel, docs, encoder.DefaultCorpusOptions())
+		if err != nil {
+			return nil, fmt.Errorf("features: fit the corpus encoder: %w", err)
+		}
+		data, err := corpus.MarshalBinary()
+		if err != nil {
+			return nil, fmt.Errorf("features: %w", err)
+		}
+		corpusFile, err := atomicfile.Stage(resolved.Corpus, data)
+		if err != nil {
+			return nil, fmt.Errorf("features: %w", err)
+		}
+		defer corpusFile.Abort()
+		staged = append(staged, corpusFile)
+		log.Info("features: corpus encoder fitted", "encoder", corpus.ID(), "seconds", fmt.Sprintf("%.1f", time.Since(fitStart).Seconds()))
+		enc = corpus
+	} else if enc, err = resolved.Open(cfg.Encoder); err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 	defer enc.Close()
@@ -328,7 +354,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if res.DistinctTexts != res.CacheHits+res.Embedded {
 		return nil, fmt.Errorf("features: internal error: %d texts but %d cached + %d embedded", res.DistinctTexts, res.CacheHits, res.Embedded)
 	}
-	if err := atomicfile.PublishAll(func() error { return manifest.Remove(embPath, exPath, tfPath) }, embw, exw, tfFile); err != nil {
+	withManifest := []string{exPath, tfPath}
+	if res.Corpus != "" {
+		withManifest = append(withManifest, res.Corpus)
+	}
+	staged = append([]atomicfile.Staged{embw, exw}, staged...)
+	if err := atomicfile.PublishAll(func() error { return manifest.Remove(append([]string{embPath}, withManifest...)...) }, staged...); err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 	res.Wall = time.Since(start)
@@ -358,7 +389,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := manifest.Write(embPath, m); err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
-	for _, p := range []string{exPath, tfPath} {
+	for _, p := range withManifest {
 		if err := manifest.Write(p, m); err != nil {
 			return nil, fmt.Errorf("features: %w", err)
 		}

@@ -59,13 +59,13 @@ var testPostings = []records.CleanPosting{
 func TestRunHashingThenCache(t *testing.T) {
 	work := t.TempDir()
 	writeClean(t, work, testPostings)
-	cfg := Config{Workdir: work, Samples: 3, Seed: 7, Version: "t"}
+	cfg := Config{Workdir: work, Samples: 3, Seed: 7, Version: "t", Encoder: EncoderOptions{Kind: EncoderHashing}}
 	res, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.Fallback, "hashing encoder") || res.Encoder != "hashing-v1-384" {
-		t.Errorf("encoder %q fallback %q; want the hashing encoder, named as a fallback", res.Encoder, res.Fallback)
+	if res.Fallback != "" || res.Encoder != "hashing-v1-384" || res.Corpus != "" {
+		t.Errorf("encoder %q fallback %q corpus %q; want the hashing encoder, chosen (not a fallback)", res.Encoder, res.Fallback, res.Corpus)
 	}
 	if res.CacheHits != 0 || res.Embedded != res.DistinctTexts || res.DistinctTexts == 0 {
 		t.Errorf("first run: %d cached, %d embedded of %d; want all embedded", res.CacheHits, res.Embedded, res.DistinctTexts)
@@ -186,8 +186,79 @@ func TestResolveEncoder(t *testing.T) {
 		t.Errorf("unknown encoder kind accepted")
 	}
 	r, err := (EncoderOptions{}).Resolve(work)
-	if err != nil || r.Kind != EncoderHashing || r.Fallback == "" {
-		t.Errorf("auto without files = %+v, %v; want hashing with a fallback note", r, err)
+	if err != nil || r.Kind != EncoderCorpus || !strings.Contains(r.Fallback, "corpus encoder") || r.Corpus != CorpusPath(work) {
+		t.Errorf("auto without files = %+v, %v; want the corpus encoder with a fallback note", r, err)
+	}
+	if _, err := r.Open(EncoderOptions{}); err == nil || !strings.Contains(err.Error(), "skillx features") {
+		t.Errorf("opening the corpus encoder before features = %v; want an error naming the features stage", err)
+	}
+	for id, want := range map[string]string{"": "", "hashing-v1-384": EncoderHashing, "corpus-v1-256:abc": EncoderCorpus, "minilm:1a2b": EncoderMiniLM} {
+		if got := KindOf(id); got != want {
+			t.Errorf("KindOf(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestRunCorpusFallback runs the stage without MiniLM: the corpus encoder is fitted, written
+// beside the TF-IDF model, and every text's stored vector is that encoder's vector of that text.
+func TestRunCorpusFallback(t *testing.T) {
+	work := t.TempDir()
+	writeClean(t, work, testPostings)
+	cfg := Config{Workdir: work, Samples: 3, Seed: 7, Version: "t"}
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.Encoder, "corpus-v1-") || !strings.Contains(res.Fallback, "corpus encoder") || res.Corpus != CorpusPath(work) {
+		t.Fatalf("encoder %q fallback %q corpus %q; want the corpus encoder, named as a fallback", res.Encoder, res.Fallback, res.Corpus)
+	}
+	checkOutputs(t, work, res)
+	if _, err := manifest.Read(res.Corpus); err != nil {
+		t.Errorf("the corpus encoder has no manifest: %v", err)
+	}
+	enc, err := (Resolved{Kind: EncoderCorpus, Corpus: res.Corpus, TFIDF: res.TFIDF}).Open(EncoderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enc.ID() != res.Encoder {
+		t.Fatalf("reopened encoder %s, want %s", enc.ID(), res.Encoder)
+	}
+	embPath, _ := OutputPaths(work)
+	var texts []string
+	var stored [][]float32
+	if _, err := embstore.Scan(embPath, func(_ embstore.Info, rows []embstore.Row) error {
+		for _, r := range rows {
+			texts = append(texts, r.Text)
+			stored = append(stored, r.Vector)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := enc.Encode(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range texts {
+		for j := range fresh[i] {
+			if fresh[i][j] != stored[i][j] {
+				t.Fatalf("%q: stored vector differs from the encoder's at %d (%v vs %v)", texts[i], j, stored[i][j], fresh[i][j])
+			}
+		}
+	}
+	if again, err := Run(context.Background(), cfg); err != nil || !again.Skipped {
+		t.Errorf("unchanged rerun: skipped %v, err %v; want skipped", again != nil && again.Skipped, err)
+	}
+	// Another corpus is another encoder: everything is embedded again.
+	writeClean(t, work, append(append([]records.CleanPosting(nil), testPostings...),
+		records.CleanPosting{PostingID: "4", Role: "Chef", RoleKey: "chef", Skills: []string{"Cooking", "Baking"}, Count: 1}))
+	refresh, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refresh.Encoder == res.Encoder || refresh.CacheHits != 0 || refresh.Embedded != refresh.DistinctTexts {
+		t.Errorf("new corpus: encoder %s (was %s), %d cached, %d embedded of %d; want a new encoder and every text embedded",
+			refresh.Encoder, res.Encoder, refresh.CacheHits, refresh.Embedded, refresh.DistinctTexts)
 	}
 }
 

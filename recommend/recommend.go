@@ -223,10 +223,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer enc.Close()
 	res.Encoder = enc.ID()
-	if strings.HasPrefix(enc.ID(), "hashing") {
-		s.log.Warn("recommend: the classifier was trained on the model-free hashing encoder (no MiniLM); reports say so", "encoder", enc.ID())
+	if kind := features.KindOf(enc.ID()); kind != features.EncoderMiniLM {
+		s.log.Warn("recommend: the classifier was trained on the model-free "+kind+" encoder (no MiniLM); reports say so", "encoder", enc.ID())
 	}
-	inputs := []string{cfg.Model, cfg.Labels}
+	// The ranking reads the role index and the TF-IDF model besides the classifier: a change to
+	// either changes the predictions, so both are inputs of the stage key.
+	inputs := []string{cfg.Model, cfg.Labels, filepath.Join(filepath.Dir(cfg.Labels), "roles.index"), features.TFIDFPath(cfg.Workdir)}
 	if cfg.Users != "" {
 		inputs = append(inputs, cfg.Users)
 	}
@@ -279,7 +281,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			"Gemini judged the classifier's %d predictions, replaced those it found wrong and explained each final role (prompt %s)", gemini.NumRoles, gemini.PromptVersion)}
 		s.aid = "gemini:" + s.gem.Model()
 	} else {
-		s.off = newOfflineAnalyst(enc.ID(), catalog, vecs)
+		aid, avecs, err := analystVectors(ctx, enc.ID(), texts, vecs)
+		if err != nil {
+			return nil, fmt.Errorf("recommend: %w", err)
+		}
+		s.off = newOfflineAnalyst(aid, catalog, avecs)
 		s.analyst = s.off.info()
 		s.aid = s.off.id()
 		s.catalog = refs[len(refs)-1].SHA256
@@ -451,11 +457,8 @@ func failedOutcome(f Failure) Outcome {
 func openEncoder(cfg Config, info *classifier.Info) (encoder.Encoder, error) {
 	opts := cfg.Encoder
 	if opts.Kind == "" || opts.Kind == features.EncoderAuto {
-		switch {
-		case strings.HasPrefix(info.Encoder, "hashing"):
-			opts.Kind = features.EncoderHashing
-		case info.Encoder != "":
-			opts.Kind = features.EncoderMiniLM
+		if kind := features.KindOf(info.Encoder); kind != "" {
+			opts.Kind = kind
 		}
 	}
 	resolved, err := opts.Resolve(cfg.Workdir)
@@ -471,6 +474,27 @@ func openEncoder(cfg Config, info *classifier.Info) (encoder.Encoder, error) {
 		return nil, fmt.Errorf("the classifier %s was trained on %s vectors, but the encoder is %s; pass the model's encoder (--encoder, --model-dir) or retrain", cfg.Model, info.Encoder, enc.ID())
 	}
 	return enc, nil
+}
+
+// analystVectors returns the vectors the offline analyst compares skills with, and their
+// encoder's id: the model's own, except for the corpus encoder. That one places skills that
+// occur in the same postings near each other (Docker and Kubernetes, React and Angular), which
+// ranks roles well but cannot say whether a person has a skill, so the analyst then compares
+// skills by their words (the hashing encoder).
+func analystVectors(ctx context.Context, modelEncoder string, texts []string, vecs map[string][]float32) (string, map[string][]float32, error) {
+	if features.KindOf(modelEncoder) != features.EncoderCorpus {
+		return modelEncoder, vecs, nil
+	}
+	h := encoder.Hashing(0)
+	out := make(map[string][]float32, len(texts))
+	vs, err := h.Encode(ctx, texts)
+	if err != nil {
+		return "", nil, err
+	}
+	for i, t := range texts {
+		out[t] = vs[i]
+	}
+	return h.ID(), out, nil
 }
 
 // errOtherEncoder stops a scan of an embeddings file of another encoder.

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/train"
 )
 
 // sampleFields reads data/sample/README.md's two tables: the Roles of each field, and the
@@ -48,13 +51,38 @@ func sampleFields(t *testing.T) (roles map[string][]string, people map[string][]
 	return roles, people
 }
 
+// TestSampleUsersGetTheirField checks the served ranking of every sample person, with the
+// model trained on each model-free encoder: hashing (the shared test workdir) and corpus (the
+// default without MiniLM, on a copy of it).
 func TestSampleUsersGetTheirField(t *testing.T) {
+	t.Run("hashing", func(t *testing.T) { checkSampleFields(t, testConfig(t, nil, &logBuffer{})) })
+	t.Run("corpus", func(t *testing.T) {
+		cfg := testConfig(t, nil, &logBuffer{})
+		work := t.TempDir()
+		if err := os.CopyFS(work, os.DirFS(cfg.Workdir)); err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderCorpus}, Samples: 4, Seed: 1, Logger: cfg.Logger}); err != nil {
+			t.Fatal(err)
+		}
+		tc := train.DefaultConfig()
+		tc.Workdir, tc.Epochs, tc.Split.Test, tc.Logger = work, 40, 0, cfg.Logger
+		if _, err := train.Run(ctx, tc); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Workdir = work
+		checkSampleFields(t, cfg)
+	})
+}
+
+func checkSampleFields(t *testing.T, cfg Config) {
 	fields, people := sampleFields(t)
-	cfg := testConfig(t, nil, &logBuffer{})
 	res, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("encoder %s, analyst %s", res.Encoder, res.Analyst.Model)
 	for _, o := range res.Outcomes {
 		want, ok := people[o.UserID]
 		if !ok {

@@ -16,7 +16,7 @@ type featuresOptions struct {
 }
 
 func (o *featuresOptions) addFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.enc.Kind, "encoder", features.EncoderAuto, "encoder: auto (minilm when its files exist, else hashing), minilm, hashing")
+	fs.StringVar(&o.enc.Kind, "encoder", features.EncoderAuto, "encoder: auto (minilm when its files exist, else "+features.FallbackEncoder+"), minilm, corpus (fitted on the postings), hashing")
 	fs.StringVar(&o.enc.ModelDir, "model-dir", "", "folder with onnx/model.onnx and tokenizer.json (default <workdir>/models/all-MiniLM-L6-v2)")
 	fs.IntVar(&o.enc.BatchSize, "batch-size", 0, "texts per ONNX Runtime run (0: 32)")
 	fs.IntVar(&o.enc.Threads, "threads", 0, "ONNX Runtime intra-op threads (0: all cores)")

@@ -88,8 +88,8 @@ func TestRunOnSample(t *testing.T) {
 			t.Errorf("output %s: %v", p, err)
 		}
 	}
-	if !strings.Contains(out, "features: note: the MiniLM model was not found") || !strings.Contains(out, "hashing-v1-384") {
-		t.Errorf("stdout does not say that the hashing encoder stood in for MiniLM:\n%s", out)
+	if !strings.Contains(out, "features: note: the MiniLM model was not found") || !strings.Contains(out, "corpus-v1-") {
+		t.Errorf("stdout does not say that the corpus encoder stood in for MiniLM:\n%s", out)
 	}
 	if !strings.Contains(out, "clean: wrote") {
 		t.Errorf("stdout lacks the written paths:\n%s", out)
