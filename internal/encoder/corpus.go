@@ -54,6 +54,7 @@ type Corpus struct {
 	columns []int32         // the projection's columns: TF-IDF term ids, increasing
 	col     map[int32]int32 // TF-IDF term id -> projection column
 	byTerm  []float32       // the projection transposed: column j's K components at j*K
+	data    []byte          // the binary form (MarshalBinary), made once
 	id      string
 }
 
@@ -302,10 +303,14 @@ func (c *Corpus) Close() error { return nil }
 
 const corpusMagic = "SKXCORP1"
 
-// MarshalBinary encodes the encoder without its TF-IDF model (stored apart): a magic string,
+// MarshalBinary encodes the encoder without its TF-IDF model (stored apart; the bytes are made
+// once and shared, so the caller must not modify them): a magic string,
 // the TF-IDF model id (uvarint length and bytes), the number of columns and the column term
 // ids (little-endian uint32), then the LSA projection.
 func (c *Corpus) MarshalBinary() ([]byte, error) {
+	if c.data != nil {
+		return c.data, nil
+	}
 	var b bytes.Buffer
 	b.WriteString(corpusMagic)
 	b.Write(binary.AppendUvarint(nil, uint64(len(c.tf.ID()))))
@@ -329,6 +334,7 @@ func (c *Corpus) setID() error {
 	if err != nil {
 		return err
 	}
+	c.data = data
 	sum := sha256.Sum256(data)
 	c.id = fmt.Sprintf("corpus-v%d-%d:%s", CorpusVersion, c.proj.K, hex.EncodeToString(sum[:])[:12])
 	return nil
