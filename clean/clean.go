@@ -2,6 +2,7 @@ package clean
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"log/slog"
@@ -29,13 +30,25 @@ type Config struct {
 	Force bool
 	// Version is the skillx version recorded in manifests.
 	Version string
+	// MaxRejectShare is the largest share of the raw postings that clean may reject before the
+	// run fails, publishing nothing; 0 means DefaultMaxRejectShare, and 1 never fails.
+	// Ingest's rejects do not count: ingest has its own limit.
+	MaxRejectShare float64
 	// Logger receives progress logs; nil means slog.Default().
 	Logger *slog.Logger
 }
 
+// DefaultMaxRejectShare is the share of rejected raw postings above which a run fails when
+// Config.MaxRejectShare is 0.
+const DefaultMaxRejectShare = 0.5
+
 // Paths are the files the clean stage writes.
 type Paths struct {
 	Postings, Rejects, Roles, SummaryMD, SummaryJSON string
+	// FailedRejects is where a run that fails for rejecting too many postings leaves the
+	// postings it rejected, since it does not replace the outputs of an earlier run. A
+	// successful run removes it.
+	FailedRejects string
 }
 
 // OutputPaths returns the clean stage's output paths under workdir.
@@ -43,11 +56,12 @@ func OutputPaths(workdir string) Paths {
 	d := filepath.Join(workdir, "data", "clean")
 	r := filepath.Join(workdir, "reports", "clean")
 	return Paths{
-		Postings:    filepath.Join(d, "postings.parquet"),
-		Rejects:     filepath.Join(d, "rejects.parquet"),
-		Roles:       filepath.Join(d, "roles.parquet"),
-		SummaryMD:   filepath.Join(r, "summary.md"),
-		SummaryJSON: filepath.Join(r, "summary.json"),
+		Postings:      filepath.Join(d, "postings.parquet"),
+		Rejects:       filepath.Join(d, "rejects.parquet"),
+		Roles:         filepath.Join(d, "roles.parquet"),
+		SummaryMD:     filepath.Join(r, "summary.md"),
+		SummaryJSON:   filepath.Join(r, "summary.json"),
+		FailedRejects: filepath.Join(d, "rejects.failed.parquet"),
 	}
 }
 
@@ -69,7 +83,10 @@ type Result struct {
 	Rejected int64 `json:"rejected"`
 	// RejectedByKind counts all rejects (ingest's and clean's) by kind.
 	RejectedByKind map[string]int64 `json:"rejected_by_kind"`
-	// Duplicates is the number of raw postings merged into an identical earlier one.
+	// Duplicates is the number of raw postings merged into an earlier one with the same role
+	// (compared by RoleKey, so ignoring case and spacing), and the same skills text and
+	// description after trimming and collapsing white space (NormalizeText), whose skills text
+	// also splits into the same phrases (it can differ only where the line breaks differ).
 	Duplicates int64 `json:"duplicates"`
 	// Postings is the number of distinct postings written.
 	Postings int64 `json:"postings"`
@@ -84,6 +101,9 @@ type Result struct {
 	// RowLevelSplitLeaks is true when most roles have one skills text, so that a row-level
 	// train/test split puts the same text with the same label on both sides.
 	RowLevelSplitLeaks bool `json:"row_level_split_leaks"`
+	// Text says, for each source file whose text ingest decoded from an 8-bit encoding or in
+	// which it replaced bytes with U+FFFD, what it did (from ingest's manifest).
+	Text []SourceText `json:"source_text,omitempty"`
 	// WallSeconds is how long the run took.
 	WallSeconds float64 `json:"wall_seconds"`
 }
@@ -145,7 +165,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
-	params := map[string]any{"splitter": SplitterVersion}
+	maxShare := cfg.MaxRejectShare
+	if maxShare == 0 {
+		maxShare = DefaultMaxRejectShare
+	}
+	if maxShare < 0 || maxShare > 1 {
+		return nil, fmt.Errorf("clean: the largest share of rejected postings is %g; want a number from 0 to 1", cfg.MaxRejectShare)
+	}
+	params := map[string]any{"splitter": SplitterVersion, "max_reject_share": maxShare}
 	key := manifest.Key(StageName, cfg.Version, inputs, params)
 	if !cfg.Force {
 		if ok, _ := manifest.UpToDate(key, paths.Postings, paths.Rejects, paths.Roles); ok {
@@ -157,13 +184,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	ingestRows := map[string]int64{}
 	if m, err := manifest.Read(rawPostings); err == nil {
 		ingestRows = m.Rows
+		res.Text = sourceText(m)
 	}
+	warnText(log, res.Text)
 
 	rejects, err := parquetio.Create[records.Reject](paths.Rejects)
 	if err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
 	defer rejects.Abort()
+	// This run's own rejects also go here, to be kept if the run fails (see checkRejectShare).
+	failed, err := parquetio.Create[records.Reject](paths.FailedRejects)
+	if err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	defer failed.Abort()
+	own := rejectTally{byKind: map[string]int64{}, examples: map[string]string{}}
 	// Carry ingest's rejects forward, so that data/clean accounts for every source record.
 	err = parquetio.Scan(rawRejects, 1024, func(rows []records.Reject) error {
 		for _, r := range rows {
@@ -207,10 +243,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			reject := func(field, kind, reason string) error {
 				res.Rejected++
 				res.RejectedByKind[kind]++
-				return rejects.Write(records.Reject{
+				rj := records.Reject{
 					Stage: StageName, Source: r.Source, SourceFile: r.SourceFile, SourceRow: r.SourceRow,
 					SourceLine: r.SourceLine, Field: field, Kind: kind, Reason: reason, Role: r.Role, Skills: r.Skills,
-				})
+				}
+				own.add(kind, fmt.Sprintf("%s row %d: %s", r.SourceFile, r.SourceRow, reason))
+				if err := failed.Write(rj); err != nil {
+					return err
+				}
+				return rejects.Write(rj)
 			}
 			if roleKey == "" {
 				if err := reject("role", "no role", "the role is empty"); err != nil {
@@ -218,7 +259,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				}
 				continue
 			}
-			phrases := splits.get(skillsText)
+			// Split the text as the source wrote it: its line breaks separate its items.
+			phrases := splits.get(r.Skills)
 			if len(phrases) == 0 {
 				reason := "the skills text is empty"
 				if skillsText != "" {
@@ -230,7 +272,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				continue
 			}
 			desc := texts.get(r.Description)
-			h := hash2(seed, seed2, roleKey, skillsText, desc)
+			h := hash2(seed, seed2, roleKey, skillsText, desc, strings.Join(phrases, "\x00"))
 			if j, ok := index[h]; ok {
 				postings[j].Count++
 				res.Duplicates++
@@ -269,7 +311,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			if len(agg.ids) < 5 && r.PostingID != "" {
 				agg.ids = append(agg.ids, r.PostingID)
 			}
-			allTexts[hash2(seed, seed2, skillsText, "", "")] = true
+			allTexts[hash2(seed, seed2, skillsText)] = true
 			index[h] = len(postings)
 			postings = append(postings, records.CleanPosting{
 				PostingID: r.PostingID, Source: r.Source, SourceFile: r.SourceFile, SourceRow: r.SourceRow,
@@ -326,6 +368,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("clean: internal error: %d raw postings but %d postings + %d duplicates + %d rejected",
 			res.RawPostings, res.Postings, res.Duplicates, res.Rejected)
 	}
+	if err := checkRejectShare(res, maxShare, own, failed, paths.FailedRejects); err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
 	res.WallSeconds = time.Since(start).Seconds()
 
 	rw, err := parquetio.Create[records.Role](paths.Roles)
@@ -343,9 +388,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	defer summary[0].Abort()
 	defer summary[1].Abort()
 	outputs := []string{paths.Rejects, paths.Roles, paths.SummaryJSON, paths.Postings}
+	failed.Abort()
 	err = atomicfile.PublishAll(func() error { return manifest.Remove(outputs...) }, rejects, rw, summary[0], summary[1], pw)
 	if err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
+	}
+	if err := os.Remove(paths.FailedRejects); err != nil && !errors.Is(err, os.ErrNotExist) {
+		log.Warn("clean: cannot remove the rejects of an earlier failed run", "path", paths.FailedRejects, "err", err)
 	}
 	m := manifest.Manifest{
 		Stage: StageName, Version: cfg.Version, Key: key, Inputs: inputs, Params: params,
@@ -417,11 +466,11 @@ func topKeys(m map[string]int64, k int) []string {
 	return keys
 }
 
-func hash2(s1, s2 maphash.Seed, a, b, c string) [2]uint64 {
+func hash2(s1, s2 maphash.Seed, parts ...string) [2]uint64 {
 	var h1, h2 maphash.Hash
 	h1.SetSeed(s1)
 	h2.SetSeed(s2)
-	for _, s := range []string{a, b, c} {
+	for _, s := range parts {
 		h1.WriteString(s)
 		h1.WriteByte(0)
 		h2.WriteString(s)

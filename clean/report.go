@@ -11,7 +11,7 @@ import (
 
 // SplitterVersion changes whenever SplitSkills, NormalizeRole or NormalizeText change what they
 // return, so that a new version reruns the stage on unchanged inputs.
-const SplitterVersion = "2"
+const SplitterVersion = "3"
 
 // stageSummary writes reports/clean/summary.json and summary.md to temporary files, to be
 // published with the other outputs.
@@ -42,7 +42,7 @@ func SummaryMarkdown(res *Result) string {
 	row("merged by ingest into a posting of another file (joins)", res.IngestJoined)
 	row("raw postings", res.RawPostings)
 	row("rejected by clean", res.Rejected)
-	row("exact duplicates merged (same role, skills text and description)", res.Duplicates)
+	row("duplicates merged: same role (ignoring case), skills text and description after trimming and collapsing whitespace", res.Duplicates)
 	row("distinct postings written", res.Postings)
 	row("distinct roles", res.Roles)
 	row("distinct skills texts", res.SkillsTexts)
@@ -50,6 +50,9 @@ func SummaryMarkdown(res *Result) string {
 	row("roles with a single distinct skills text", res.SingleTextRoles)
 	fmt.Fprintf(&b, "\nEvery source record is accounted for: %d raw postings = %d distinct postings + %d duplicates + %d rejected by clean.\n",
 		res.RawPostings, res.Postings, res.Duplicates, res.Rejected)
+	b.WriteString("\nDuplicates are postings with the same role (ignoring case) and the same skills text and description once leading and " +
+		"trailing whitespace is trimmed and every run of whitespace (spaces, tabs, line breaks) is collapsed to one space; they are not " +
+		"byte-for-byte copies. Skills texts that differ only in their line breaks split into different phrases and are kept apart.\n")
 
 	if len(res.RejectedByKind) > 0 {
 		b.WriteString("\n## Rejected, by reason\n\n| reason | records |\n|---|---:|\n")
@@ -68,6 +71,8 @@ func SummaryMarkdown(res *Result) string {
 		}
 		b.WriteString("\nEach rejected record, with its file, row, line, field and reason, is in `data/clean/rejects.parquet`.\n")
 	}
+
+	writeSourceText(&b, res.Text)
 
 	b.WriteString("\n## Train/test split\n\n")
 	if res.RowLevelSplitLeaks {

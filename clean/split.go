@@ -6,12 +6,26 @@ import (
 	"unicode/utf8"
 )
 
-// SplitSkills splits a posting's skills text into skill phrases.
+// SplitSkills splits a posting's skills text into skill phrases. It takes
+// the text as the source wrote it, line breaks included: normalising white
+// space first would join the source's items into one run-on line.
 //
-// It works in two stages. First the text is cut at explicit separators:
-// newlines, the bullets •, ·, ▪ and ‣, a "- " or "* " at the start of a
-// line, and commas, semicolons and pipes that are not inside parentheses
-// ("Social media platforms (e.g., Facebook, Twitter)" stays whole). A '('
+// A text with items of its own (two or more pieces between line breaks and
+// the bullets •, ·, ▪, ‣, ●, ◦, ■ and ►, each piece losing a list marker
+// such as "- ", "* ", "+ ", "– ", "1. ", "2) " or "(3) " at its
+// start) is split into those items only. An item is one phrase, however
+// long ("BA/BS degree in Computer Science or equivalent practical
+// experience."), unless it is a short list: two or more parts between
+// commas, semicolons or pipes outside parentheses, none longer than four
+// words, the item not ending in a full stop, and no part starting in lower
+// case after a first part that does not ("Java, C++, or Go" is cut there;
+// "Strong communication skills, both written and verbal" is not). The
+// run-on rules below never apply to such a text.
+//
+// A text without items of its own works in two stages. First it is cut at
+// explicit separators: commas, semicolons and pipes that are not inside
+// parentheses ("Social media platforms (e.g., Facebook, Twitter)" stays
+// whole), and the line breaks, bullets and list markers above. A '('
 // without a matching ')' is an ordinary character, so unbalanced text
 // loses nothing.
 //
@@ -74,6 +88,13 @@ func SplitSkills(text string) []string {
 // splitSkills is SplitSkills; dedupe says whether to drop duplicate
 // phrases (tests turn it off to check that no text is lost).
 func splitSkills(text string, dedupe bool) []string {
+	if items := cutItems(text); len(items) >= 2 {
+		out := make([]string, 0, 2*len(items))
+		for _, it := range items {
+			out = appendItem(out, it, dedupe)
+		}
+		return out
+	}
 	var sbuf [16]segment
 	var wbuf [96]word
 	segs := cutSegments(text, sbuf[:0])
@@ -208,6 +229,68 @@ func mergeLists(segs []segment) []segment {
 	return out
 }
 
+// cutItems returns the pieces of text between line breaks and bullets,
+// without their list markers, leaving out blank ones.
+func cutItems(text string) []string {
+	var items []string
+	for len(text) > 0 {
+		line, rest := cutLine(text)
+		text = rest
+		if line = strings.TrimSpace(trimBullet(line)); line != "" {
+			items = append(items, line)
+		}
+	}
+	return items
+}
+
+// appendItem appends the phrases of one item of a text with items of its
+// own (see SplitSkills) to out.
+func appendItem(out []string, item string, dedupe bool) []string {
+	var sbuf [16]segment
+	segs := cutSegments(item, sbuf[:0])
+	if !isShortList(item, segs) {
+		return appendPhrase(out, item, dedupe)
+	}
+	for _, s := range segs {
+		out = appendPhrase(out, s.text(), dedupe)
+	}
+	return out
+}
+
+// isShortList reports whether an item, cut into segs at commas, semicolons
+// and pipes outside parentheses, is a list of short names rather than a
+// sentence (see SplitSkills).
+func isShortList(item string, segs []segment) bool {
+	if len(segs) < 2 || trimFinalStop(item) != item {
+		return false
+	}
+	var wbuf [8]word
+	firstLower := false
+	for i, s := range segs {
+		t := s.text()
+		for _, link := range [...]string{"and ", "or ", "& ", "and/or "} {
+			if strings.HasPrefix(t, link) {
+				t = strings.TrimSpace(t[len(link):])
+				break
+			}
+		}
+		ws := tokenize(t, wbuf[:0])
+		if len(ws) == 0 || t == "etc." || t == "etc" {
+			continue
+		}
+		if len(ws) > 4 {
+			return false
+		}
+		lower := ws[0].kind == kindLower
+		if i == 0 {
+			firstLower = lower
+		} else if lower && !firstLower {
+			return false
+		}
+	}
+	return true
+}
+
 // cutLine returns the text before the first line break or bullet
 // character, and the text after it.
 func cutLine(s string) (line, rest string) {
@@ -219,9 +302,12 @@ func cutLine(s string) (line, rest string) {
 			if i+1 < len(s) && s[i+1] == 0xB7 {
 				return s[:i], s[i+2:]
 			}
-		case 0xE2: // U+2022 •, U+2023 ‣ are E2 80 A2/A3; U+25AA ▪ is E2 96 AA
+		case 0xE2:
+			// U+2022 •, U+2023 ‣ are E2 80 A2/A3; U+25AA ▪, U+25A0 ■,
+			// U+25BA ►, U+25CF ●, U+25E6 ◦ are E2 96 AA/A0/BA and E2 97 8F/A6.
 			if i+2 < len(s) && ((s[i+1] == 0x80 && (s[i+2] == 0xA2 || s[i+2] == 0xA3)) ||
-				(s[i+1] == 0x96 && s[i+2] == 0xAA)) {
+				(s[i+1] == 0x96 && (s[i+2] == 0xAA || s[i+2] == 0xA0 || s[i+2] == 0xBA)) ||
+				(s[i+1] == 0x97 && (s[i+2] == 0x8F || s[i+2] == 0xA6))) {
 				return s[:i], s[i+3:]
 			}
 		}
@@ -229,13 +315,43 @@ func cutLine(s string) (line, rest string) {
 	return s, ""
 }
 
-// trimBullet removes a leading "- " or "* " list marker from a line.
+// trimBullet removes a list marker from the start of a line: "- ", "* ",
+// "+ ", "– " or "— " (en and em dashes), a number of at most three digits
+// followed by '.' or ')' ("1. ", "12) ") or inside parentheses ("(3) "),
+// each followed by a space or a tab.
 func trimBullet(line string) string {
 	t := strings.TrimLeft(line, " \t")
-	if len(t) >= 2 && (t[0] == '-' || t[0] == '*') && (t[1] == ' ' || t[1] == '\t') {
-		return t[2:]
+	n := listMarker(t)
+	if n == 0 || n >= len(t) || (t[n] != ' ' && t[n] != '\t') {
+		return line
 	}
-	return line
+	return t[n+1:]
+}
+
+// listMarker returns the length of the list marker at the start of t, or 0.
+func listMarker(t string) int {
+	if t == "" {
+		return 0
+	}
+	switch {
+	case t[0] == '-' || t[0] == '*' || t[0] == '+':
+		return 1
+	case strings.HasPrefix(t, "–"), strings.HasPrefix(t, "—"):
+		return len("–")
+	}
+	i := 0
+	paren := t[0] == '('
+	if paren {
+		i++
+	}
+	j := i
+	for j < len(t) && j-i < 3 && '0' <= t[j] && t[j] <= '9' {
+		j++
+	}
+	if j > i && j < len(t) && (t[j] == ')' || (t[j] == '.' && !paren)) {
+		return j + 1
+	}
+	return 0
 }
 
 // unmatchedOpens returns the offsets of the '(' in s that have no matching

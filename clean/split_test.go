@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -147,6 +148,74 @@ func TestSplitSkills(t *testing.T) {
 	}
 }
 
+// TestSplitSkillsItems checks texts with items of their own (line breaks,
+// bullets, numbered items): they are split into those items, cut further
+// only where an item is a short list, and never by the run-on rules.
+func TestSplitSkillsItems(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{
+			// Issue 10: the run-on splitter used to cut this after the lines were joined:
+			// "BA/BS degree in Computer" | "Science or equivalent practical experience" | ...
+			"BA/BS degree in Computer Science or equivalent practical experience.\nExperience with one or more general purpose programming languages including but not limited to: Java, C/C++, C#, Python, JavaScript, or Go.",
+			[]string{"BA/BS degree in Computer Science or equivalent practical experience",
+				"Experience with one or more general purpose programming languages including but not limited to: Java, C/C++, C#, Python, JavaScript, or Go"},
+		},
+		{
+			"• Patient care\n• BLS certification\n• Strong communication skills, both written and verbal",
+			[]string{"Patient care", "BLS certification", "Strong communication skills, both written and verbal"},
+		},
+		{
+			"- Java, C++, or Go\n- 3+ years of experience in data analysis, reporting, or a related field",
+			[]string{"Java", "C++", "Go", "3+ years of experience in data analysis, reporting, or a related field"},
+		},
+		{"1. Python\n2) SQL\n(3) Excel\n10. Word", []string{"Python", "SQL", "Excel", "Word"}},
+		{"* Excel; Word | PowerPoint\n* Project management Communication skills", []string{"Excel", "Word", "PowerPoint", "Project management Communication skills"}},
+		{"● Data analysis ◦ Reporting ■ SQL ► Excel", []string{"Data analysis", "Reporting", "SQL", "Excel"}},
+		{"– Budgeting\n— Forecasting\n+ Audit", []string{"Budgeting", "Forecasting", "Audit"}},
+		{"Python\r\n\r\n  SQL  \r\n", []string{"Python", "SQL"}},
+		{"python, sql\nexcel", []string{"python", "sql", "excel"}},
+		{"Spark, Hadoop, etc.\nSQL", []string{"Spark", "Hadoop", "etc.", "SQL"}},
+		{"Experience with Python; familiarity with SQL\nGit", []string{"Experience with Python; familiarity with SQL", "Git"}},
+		{"Microsoft Office Suite (Word, Excel, PowerPoint), Outlook\nTeamwork", []string{"Microsoft Office Suite (Word, Excel, PowerPoint)", "Outlook", "Teamwork"}},
+		{"Python\npython\nPYTHON", []string{"Python"}},
+		// One item: the rules for texts without items of their own.
+		{"1. Python, SQL", []string{"Python", "SQL"}},
+		{"Data cleaning Excel modeling Data visualization (e.g., Tableau, Power BI)\n", []string{"Data cleaning", "Excel modeling", "Data visualization (e.g., Tableau, Power BI)"}},
+	}
+	for _, tt := range tests {
+		if got := SplitSkills(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("SplitSkills(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+		if !keepsLetters(tt.in, splitSkills(tt.in, false)) {
+			t.Errorf("SplitSkills(%q) loses or adds letters", tt.in)
+		}
+	}
+}
+
+func TestTrimBullet(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"- Python", "Python"},
+		{"  * Python", "Python"},
+		{"12) Python", "Python"},
+		{"(3) Python", "Python"},
+		{"1. Python", "Python"},
+		{"1.5 years", "1.5 years"},
+		{"3D modeling", "3D modeling"},
+		{"(3. Python", "(3. Python"},
+		{"1234. Python", "1234. Python"},
+		{"-Python", "-Python"},
+		{"1.", "1."},
+	}
+	for _, tt := range tests {
+		if got := trimBullet(tt.in); got != tt.want {
+			t.Errorf("trimBullet(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestSplitSkillsUnbalancedKeepsText checks that odd parentheses and
 // separators neither panic nor lose letters.
 func TestSplitSkillsUnbalancedKeepsText(t *testing.T) {
@@ -194,10 +263,16 @@ func alnum(s string) string {
 	return b.String()
 }
 
+// numberMarker matches a numbered list marker ("1. ", "2) ", "(3) ") at
+// the start of a line or after a bullet, keeping what comes before it.
+var numberMarker = regexp.MustCompile(`((?:^|[\n\r•·▪‣●◦■►])[ \t]*)(?:\d{1,3}[.)]|\(\d{1,3}\))[ \t]`)
+
 // keepsLetters reports whether the letters and digits of phrases, in
 // order, are those of text, apart from whole words "and" and "or" that
-// SplitSkills may drop at the start of a phrase.
+// SplitSkills may drop at the start of a phrase and the numbers of
+// numbered list items.
 func keepsLetters(text string, phrases []string) bool {
+	text = numberMarker.ReplaceAllString(text, "$1 ")
 	var orig []rune
 	var wordStart []bool
 	prevAlnum := false

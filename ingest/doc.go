@@ -5,4 +5,10 @@
 //
 // It streams: memory does not grow with the input, except for the LinkedIn preset's join of
 // titles by job_link and the O*NET preset's grouping of skills by occupation.
+//
+// Text that is not valid UTF-8 is read as Windows-1252 where it decodes cleanly (or in the
+// encoding Config.Encoding names), and every decoded or replaced field is counted per file,
+// logged as a warning with the first one's row and field, and kept in the manifest. A run that
+// rejects more than Config.MaxRejectShare of its records (records with nothing to join aside)
+// fails without publishing anything, leaving its rejects in data/raw/rejects.failed.parquet.
 package ingest

@@ -37,6 +37,14 @@ type Config struct {
 	Map Mapping
 	// Format forces the file format (FormatAuto detects it).
 	Format tabular.Format
+	// Encoding is the character encoding of CSV and TSV sources. EncodingAuto reads a field as
+	// UTF-8 when it is valid UTF-8 and otherwise as Windows-1252 when it decodes cleanly (see
+	// tabular.Options.Encoding); decoded and replaced fields are logged as warnings.
+	Encoding tabular.Encoding
+	// MaxRejectShare is the largest share of the records that may be rejected before the run
+	// fails, publishing nothing; 0 means DefaultMaxRejectShare, and 1 never fails. Records
+	// that were read but had nothing to join with (see joinMissKinds) do not count.
+	MaxRejectShare float64
 	// Force reruns the stage even when its inputs and parameters are unchanged.
 	Force bool
 	// Version is the skillx version recorded in manifests.
@@ -58,8 +66,18 @@ type FileStats struct {
 	Joined int64 `json:"joined"`
 	// Rejected is the number of records written to the rejects file.
 	Rejected int64 `json:"rejected"`
-	// InvalidUTF8 is the number of fields whose invalid UTF-8 was replaced.
+	// InvalidUTF8 is the number of fields in which bytes that are not valid text in the
+	// file's encoding were replaced with U+FFFD.
 	InvalidUTF8 int64 `json:"invalid_utf8,omitempty"`
+	// FirstInvalidUTF8 is where the first of them is: "row 3 (line 4), field \"skills\"".
+	FirstInvalidUTF8 string `json:"first_invalid_utf8,omitempty"`
+	// Encoding is how the file's text fields that are not ASCII were read: "utf-8", or
+	// "windows-1252" or "latin-1" (chosen by Config.Encoding, or detected).
+	Encoding string `json:"encoding,omitempty"`
+	// Decoded is the number of fields read from Windows-1252 or Latin-1.
+	Decoded int64 `json:"decoded,omitempty"`
+	// FirstDecoded is where the first of them is.
+	FirstDecoded string `json:"first_decoded,omitempty"`
 }
 
 // Result is what an ingest run did.
@@ -76,6 +94,11 @@ type Result struct {
 	Files []FileStats
 	// RowsIn, RowsOut and Rejected add up over Files: RowsIn = RowsOut + Joined + Rejected.
 	RowsIn, RowsOut, Joined, Rejected int64
+	// RejectedByKind counts the rejects by kind.
+	RejectedByKind map[string]int64
+	// InvalidUTF8 and Decoded add up the files' counts of fields with replaced bytes and of
+	// fields read from an 8-bit encoding.
+	InvalidUTF8, Decoded int64
 	// Wall is how long the run took.
 	Wall time.Duration
 }
@@ -84,6 +107,13 @@ type Result struct {
 func OutputPaths(workdir string) (postings, rejects string) {
 	dir := filepath.Join(workdir, "data", "raw")
 	return filepath.Join(dir, "postings.parquet"), filepath.Join(dir, "rejects.parquet")
+}
+
+// FailedRejectsPath returns where a run that failed for rejecting too many records leaves its
+// rejects (data/raw/rejects.failed.parquet), since it does not replace the outputs of an
+// earlier run. A successful run removes it.
+func FailedRejectsPath(workdir string) string {
+	return filepath.Join(workdir, "data", "raw", "rejects.failed.parquet")
 }
 
 // Run ingests cfg.Inputs into data/raw under cfg.Workdir.
@@ -116,7 +146,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	params := map[string]any{"preset": preset, "map": cfg.Map.String(), "format": cfg.Format.String()}
+	maxShare := cfg.MaxRejectShare
+	if maxShare == 0 {
+		maxShare = DefaultMaxRejectShare
+	}
+	if maxShare < 0 || maxShare > 1 {
+		return nil, fmt.Errorf("ingest: the largest share of rejected records is %g; want a number from 0 to 1", cfg.MaxRejectShare)
+	}
+	params := map[string]any{"preset": preset, "map": cfg.Map.String(), "format": cfg.Format.String(),
+		"encoding": cfg.Encoding.String(), "max_reject_share": maxShare}
 	key := manifest.Key(StageName, cfg.Version, inputs, params)
 	if !cfg.Force {
 		if ok, _ := manifest.UpToDate(key, postingsPath, rejectsPath); ok {
@@ -133,7 +171,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := atomicfile.CleanStale(filepath.Dir(postingsPath)); err != nil {
 		log.Warn("ingest: cannot remove temporary files of an interrupted run", "err", err)
 	}
-	out, err := newSink(ctx, postingsPath, rejectsPath)
+	failedPath := FailedRejectsPath(cfg.Workdir)
+	out, err := newSink(ctx, postingsPath, rejectsPath, failedPath)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
@@ -153,19 +192,29 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("ingest: input %s changed while it was read (size %d -> %d); nothing was written: rerun when it is complete", in.Path, in.Size, st.Size())
 		}
 	}
-	if err := out.commit(); err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
 	res.Files = out.fileStats()
 	for _, f := range res.Files {
 		res.RowsIn += f.Records
 		res.RowsOut += f.Postings
 		res.Joined += f.Joined
 		res.Rejected += f.Rejected
+		res.InvalidUTF8 += f.InvalidUTF8
+		res.Decoded += f.Decoded
 	}
+	res.RejectedByKind = out.byKind
 	if res.RowsIn != res.RowsOut+res.Joined+res.Rejected {
 		return nil, fmt.Errorf("ingest: internal error: %d records in but %d postings + %d joined + %d rejected",
 			res.RowsIn, res.RowsOut, res.Joined, res.Rejected)
+	}
+	warnText(log, res.Files, cfg.Encoding)
+	if err := out.checkRejectShare(res.RowsIn, maxShare); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if err := out.commit(); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if err := os.Remove(failedPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		log.Warn("ingest: cannot remove the rejects of an earlier failed run", "path", failedPath, "err", err)
 	}
 	res.Wall = time.Since(start)
 	m := manifest.Manifest{
@@ -177,7 +226,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		Rows: map[string]int64{
 			"in": res.RowsIn, "out": res.RowsOut, "joined": res.Joined, "rejected": res.Rejected,
 		},
-		Notes:       map[string]any{"files": res.Files, "rows_add_up": "in = out + joined + rejected"},
+		Notes: map[string]any{"files": res.Files, "rows_add_up": "in = out + joined + rejected",
+			"rejected_by_kind": res.RejectedByKind},
 		Started:     start.UTC(),
 		WallSeconds: res.Wall.Seconds(),
 	}
@@ -189,8 +239,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := manifest.Write(postingsPath, m); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	log.Info("ingest: done", "in", res.RowsIn, "postings", res.RowsOut, "joined", res.Joined,
-		"rejected", res.Rejected, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
+	attrs := []any{"in", res.RowsIn, "postings", res.RowsOut, "joined", res.Joined, "rejected", res.Rejected}
+	if res.Decoded > 0 {
+		attrs = append(attrs, "fields_decoded_from_8bit", res.Decoded)
+	}
+	if res.InvalidUTF8 > 0 {
+		attrs = append(attrs, "fields_with_replaced_bytes", res.InvalidUTF8)
+	}
+	log.Info("ingest: done", append(attrs, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))...)
 	return res, nil
 }
 
@@ -225,7 +281,7 @@ func resolvePreset(cfg Config) (string, error) {
 		}
 		return "", fmt.Errorf("ingest: %s is a folder but neither an O*NET database (no %q) nor a LinkedIn folder; pass files, or --preset", first, onetOccupationFile)
 	}
-	r, err := tabular.Open(first, tabular.Options{Format: cfg.Format})
+	r, err := tabular.Open(first, tabular.Options{Format: cfg.Format, Encoding: cfg.Encoding})
 	if err != nil {
 		return "", fmt.Errorf("ingest: %w", err)
 	}
@@ -257,18 +313,23 @@ func newSource(preset string, cfg Config) (source, error) {
 		for k, v := range cfg.Map {
 			m[k] = v
 		}
-		return &tableSource{name: "kaggle", paths: cfg.Inputs, mapping: m, format: cfg.Format}, nil
+		return &tableSource{name: "kaggle", paths: cfg.Inputs, mapping: m, opts: textOptions(cfg)}, nil
 	case "map":
-		return &tableSource{name: "map", paths: cfg.Inputs, mapping: cfg.Map, format: cfg.Format}, nil
+		return &tableSource{name: "map", paths: cfg.Inputs, mapping: cfg.Map, opts: textOptions(cfg)}, nil
 	case "linkedin":
-		return newLinkedInSource(cfg.Inputs, cfg.Format)
+		return newLinkedInSource(cfg.Inputs, textOptions(cfg))
 	case "onet":
 		if len(cfg.Inputs) != 1 {
 			return nil, errors.New("ingest: --preset onet takes one --input: the O*NET database folder")
 		}
-		return newONETSource(cfg.Inputs[0])
+		return newONETSource(cfg.Inputs[0], cfg.Encoding)
 	}
 	return nil, fmt.Errorf("ingest: unknown preset %q", preset)
+}
+
+// textOptions returns the reader options of cfg: the format and the encoding.
+func textOptions(cfg Config) tabular.Options {
+	return tabular.Options{Format: cfg.Format, Encoding: cfg.Encoding}
 }
 
 // tableSource reads one or more tabular files through a column mapping.
@@ -276,7 +337,7 @@ type tableSource struct {
 	name    string
 	paths   []string
 	mapping Mapping
-	format  tabular.Format
+	opts    tabular.Options
 }
 
 func (s *tableSource) files() []string { return s.paths }
@@ -291,7 +352,7 @@ func (s *tableSource) run(ctx context.Context, out *sink) error {
 }
 
 func (s *tableSource) readFile(ctx context.Context, path string, out *sink) error {
-	r, err := tabular.Open(path, tabular.Options{Format: s.format})
+	r, err := tabular.Open(path, s.opts)
 	if err != nil {
 		return err
 	}
@@ -351,19 +412,25 @@ func fileSize(path string) int64 {
 type sink struct {
 	postings *parquetio.Writer[records.RawPosting]
 	rejects  *parquetio.Writer[records.Reject]
-	batch    []records.RawPosting
-	ch       chan []records.RawPosting
-	done     chan error
-	files    map[string]*FileStats
-	order    []string
-	closed   bool
-	rejErr   error
-	paths    []string
+	// failed receives the rejects too, and is published instead of the outputs when the run
+	// rejects too many records (see checkRejectShare).
+	failed     *parquetio.Writer[records.Reject]
+	failedPath string
+	batch      []records.RawPosting
+	ch         chan []records.RawPosting
+	done       chan error
+	files      map[string]*FileStats
+	order      []string
+	closed     bool
+	rejErr     error
+	paths      []string
+	byKind     map[string]int64
+	examples   map[string]string // the first reason of each kind
 }
 
 const sinkBatch = 2048
 
-func newSink(ctx context.Context, postingsPath, rejectsPath string) (*sink, error) {
+func newSink(ctx context.Context, postingsPath, rejectsPath, failedPath string) (*sink, error) {
 	pw, err := parquetio.Create[records.RawPosting](postingsPath)
 	if err != nil {
 		return nil, err
@@ -373,7 +440,15 @@ func newSink(ctx context.Context, postingsPath, rejectsPath string) (*sink, erro
 		pw.Abort()
 		return nil, err
 	}
-	s := &sink{paths: []string{postingsPath, rejectsPath}, postings: pw, rejects: rw, ch: make(chan []records.RawPosting, 4), done: make(chan error, 1), files: map[string]*FileStats{}}
+	fw, err := parquetio.Create[records.Reject](failedPath)
+	if err != nil {
+		pw.Abort()
+		rw.Abort()
+		return nil, err
+	}
+	s := &sink{paths: []string{postingsPath, rejectsPath}, postings: pw, rejects: rw, failed: fw, failedPath: failedPath,
+		ch: make(chan []records.RawPosting, 4), done: make(chan error, 1), files: map[string]*FileStats{},
+		byKind: map[string]int64{}, examples: map[string]string{}}
 	go func() {
 		var werr error
 		for b := range s.ch {
@@ -416,8 +491,14 @@ func (s *sink) posting(st *FileStats, p records.RawPosting) error {
 
 func (s *sink) reject(st *FileStats, r records.Reject) {
 	st.Rejected++
-	if err := s.rejects.Write(r); err != nil && s.rejErr == nil {
-		s.rejErr = err
+	s.byKind[r.Kind]++
+	if _, ok := s.examples[r.Kind]; !ok {
+		s.examples[r.Kind] = r.Reason
+	}
+	for _, w := range []*parquetio.Writer[records.Reject]{s.rejects, s.failed} {
+		if err := w.Write(r); err != nil && s.rejErr == nil {
+			s.rejErr = err
+		}
 	}
 }
 
@@ -444,13 +525,27 @@ func (s *sink) commit() error {
 	// Both files are finished and synced before either replaces the previous one, and the old
 	// manifests go first: a crash in between leaves outputs without manifests, which no stage
 	// takes for complete.
+	s.failed.Abort()
 	return atomicfile.PublishAll(func() error { return manifest.Remove(s.paths...) }, s.rejects, s.postings)
+}
+
+// publishFailed puts the rejects of a failed run in their own file (FailedRejectsPath),
+// leaving the outputs of an earlier run as they are.
+func (s *sink) publishFailed() error {
+	if err := s.finish(); err != nil {
+		return err
+	}
+	if s.rejErr != nil {
+		return s.rejErr
+	}
+	return s.failed.Commit()
 }
 
 func (s *sink) abort() {
 	s.finish()
 	s.postings.Abort()
 	s.rejects.Abort()
+	s.failed.Abort()
 }
 
 // errKind returns the category of a record-level read error, for counting rejects by reason.
@@ -495,8 +590,39 @@ func eachRecord(ctx context.Context, r tabular.Reader, path, source string, st *
 			return err
 		}
 	}
-	if c, ok := r.(tabular.UTF8Counter); ok {
-		st.InvalidUTF8 += c.InvalidUTF8()
-	}
+	addTextReport(st, r)
 	return nil
+}
+
+// addTextReport records in st how r decoded the file's text.
+func addTextReport(st *FileStats, r tabular.Reader) {
+	tr, ok := r.(tabular.TextReporter)
+	if !ok {
+		return
+	}
+	rep := tr.TextReport()
+	st.Encoding = rep.Encoding
+	st.InvalidUTF8 += rep.Replaced
+	st.Decoded += rep.Decoded
+	if rep.FirstReplaced != nil && st.FirstInvalidUTF8 == "" {
+		st.FirstInvalidUTF8 = rep.FirstReplaced.String()
+	}
+	if rep.FirstDecoded != nil && st.FirstDecoded == "" {
+		st.FirstDecoded = rep.FirstDecoded.String()
+	}
+}
+
+// warnText logs a warning for each file whose text was decoded from an 8-bit encoding that
+// was not asked for, or had bytes replaced with U+FFFD.
+func warnText(log *slog.Logger, files []FileStats, enc tabular.Encoding) {
+	for _, f := range files {
+		if f.Decoded > 0 && enc == tabular.EncodingAuto {
+			log.Warn(fmt.Sprintf("ingest: %s is not all UTF-8: read %d fields as %s (the first at %s); pass --encoding utf-8|windows-1252|latin-1 to choose",
+				f.File, f.Decoded, f.Encoding, f.FirstDecoded))
+		}
+		if f.InvalidUTF8 > 0 {
+			log.Warn(fmt.Sprintf("ingest: %s: %d fields held bytes that are not valid %s and were replaced with U+FFFD (the first at %s); pass --encoding if the file has another encoding",
+				f.File, f.InvalidUTF8, f.Encoding, f.FirstInvalidUTF8))
+		}
+	}
 }

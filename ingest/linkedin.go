@@ -20,7 +20,7 @@ import (
 type linkedInSource struct {
 	skills   string
 	postings string // may be empty
-	format   tabular.Format
+	opts     tabular.Options
 }
 
 // linkedInTitle is what the postings file says about one job.
@@ -33,7 +33,7 @@ type linkedInTitle struct {
 	matched bool
 }
 
-func newLinkedInSource(inputs []string, format tabular.Format) (*linkedInSource, error) {
+func newLinkedInSource(inputs []string, opts tabular.Options) (*linkedInSource, error) {
 	paths := inputs
 	if len(inputs) == 1 {
 		if st, err := os.Stat(inputs[0]); err == nil && st.IsDir() {
@@ -44,9 +44,9 @@ func newLinkedInSource(inputs []string, format tabular.Format) (*linkedInSource,
 			paths = found
 		}
 	}
-	s := &linkedInSource{format: format}
+	s := &linkedInSource{opts: opts}
 	for _, p := range paths {
-		r, err := tabular.Open(p, tabular.Options{Format: format})
+		r, err := tabular.Open(p, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +133,7 @@ func (s *linkedInSource) run(ctx context.Context, out *sink) error {
 var linkedInTitleExtras = []string{"company", "job_location", "job_level", "job_type", "search_country"}
 
 func (s *linkedInSource) readTitles(ctx context.Context, out *sink, st *FileStats, titles map[string]*linkedInTitle, order *[]*linkedInTitle) error {
-	r, err := tabular.Open(s.postings, tabular.Options{Format: s.format})
+	r, err := tabular.Open(s.postings, s.opts)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (s *linkedInSource) readTitles(ctx context.Context, out *sink, st *FileStat
 }
 
 func (s *linkedInSource) readSkills(ctx context.Context, out *sink, titles map[string]*linkedInTitle) error {
-	r, err := tabular.Open(s.skills, tabular.Options{Format: s.format})
+	r, err := tabular.Open(s.skills, s.opts)
 	if err != nil {
 		return err
 	}

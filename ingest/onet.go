@@ -24,10 +24,11 @@ const (
 // occupation description; the O*NET-SOC code is the posting id.
 type onetSource struct {
 	dir string
+	enc tabular.Encoding
 }
 
-func newONETSource(dir string) (*onetSource, error) {
-	return &onetSource{dir: dir}, nil
+func newONETSource(dir string, enc tabular.Encoding) (*onetSource, error) {
+	return &onetSource{dir: dir, enc: enc}, nil
 }
 
 func (s *onetSource) files() []string {
@@ -47,7 +48,7 @@ func (s *onetSource) run(ctx context.Context, out *sink) error {
 	}
 	var occs []occupation
 	ost := out.stats(occ)
-	err := readTSV(ctx, occ, []string{"O*NET-SOC Code", "Title", "Description"}, func(rec *tabular.Record, f []string) {
+	err := readTSV(ctx, occ, s.enc, ost, []string{"O*NET-SOC Code", "Title", "Description"}, func(rec *tabular.Record, f []string) {
 		ost.Records++
 		if rec.Err != nil {
 			out.reject(ost, onetReject(occ, rec, "", errKind(rec.Err), rec.Err.Error()))
@@ -97,7 +98,7 @@ func (s *onetSource) group(ctx context.Context, out *sink, path, column string, 
 	st := out.stats(path)
 	g := map[string][]string{}
 	seen := map[string]bool{}
-	err := readTSV(ctx, path, []string{"O*NET-SOC Code", column}, func(rec *tabular.Record, f []string) {
+	err := readTSV(ctx, path, s.enc, st, []string{"O*NET-SOC Code", column}, func(rec *tabular.Record, f []string) {
 		st.Records++
 		if rec.Err != nil {
 			out.reject(st, onetReject(path, rec, "", errKind(rec.Err), rec.Err.Error()))
@@ -124,9 +125,9 @@ func onetReject(path string, rec *tabular.Record, field, kind, reason string) re
 }
 
 // readTSV reads an O*NET tab-separated file and calls fn with each record and the values of
-// the named columns (nil for an error record).
-func readTSV(ctx context.Context, path string, columns []string, fn func(rec *tabular.Record, fields []string)) error {
-	r, err := tabular.Open(path, tabular.Options{Format: tabular.FormatTSV})
+// the named columns (nil for an error record); it records in st how the text was decoded.
+func readTSV(ctx context.Context, path string, enc tabular.Encoding, st *FileStats, columns []string, fn func(rec *tabular.Record, fields []string)) error {
+	r, err := tabular.Open(path, tabular.Options{Format: tabular.FormatTSV, Encoding: enc})
 	if err != nil {
 		return fmt.Errorf("onet: %w", err)
 	}
@@ -147,6 +148,7 @@ func readTSV(ctx context.Context, path string, columns []string, fn func(rec *ta
 		}
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
+			addTextReport(st, r)
 			return nil
 		}
 		if err != nil {

@@ -27,7 +27,10 @@ func init() {
 		name:    "clean",
 		summary: "normalise, split skills, deduplicate into data/clean",
 		usage: `Normalises role names, splits skills texts into phrases, rejects postings with no role or
-no skills, and merges exact duplicates (same role, skills text and description) with a count.
+no skills, and merges duplicates (same role ignoring case, and the same skills text and
+description after trimming and collapsing whitespace) with a count. A run that rejects more
+than --max-reject-share of the raw postings fails and leaves the earlier outputs alone; its
+rejects go to <workdir>/data/clean/rejects.failed.parquet.
 
 Inputs:  <workdir>/data/raw/postings.parquet and rejects.parquet (from skillx ingest)
 Outputs: <workdir>/data/clean/postings.parquet, roles.parquet, rejects.parquet (ingest's and
@@ -37,8 +40,13 @@ Outputs: <workdir>/data/clean/postings.parquet, roles.parquet, rejects.parquet (
 Example:
   skillx clean --workdir .`,
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
+			share := fs.Float64("max-reject-share", clean.DefaultMaxRejectShare, "fail, publishing nothing, when clean rejects more than this share of the raw postings (0 to 1; 1 never fails)")
 			return stageCommand(func() (clean.Config, error) {
-				return clean.Config{Workdir: g.workdir, Force: g.force, Version: version, Logger: g.log}, nil
+				if *share < 0 || *share > 1 {
+					return clean.Config{}, usagef("--max-reject-share %g: want a number from 0 to 1", *share)
+				}
+				return clean.Config{Workdir: g.workdir, Force: g.force, Version: version, Logger: g.log,
+					MaxRejectShare: rejectShareConfig(*share)}, nil
 			}, clean.Run, func(res *clean.Result) { printClean(g, res) })
 		},
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/skillx/skillx/ingest"
@@ -12,10 +13,12 @@ import (
 
 // ingestOptions are the flags of `skillx ingest` (and of `skillx run`).
 type ingestOptions struct {
-	inputs stringList
-	preset string
-	maps   stringList
-	format string
+	inputs         stringList
+	preset         string
+	maps           stringList
+	format         string
+	encoding       string
+	maxRejectShare float64
 }
 
 func (o *ingestOptions) addFlags(fs *flag.FlagSet) {
@@ -23,6 +26,21 @@ func (o *ingestOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.preset, "preset", "auto", "source preset: "+strings.Join(ingest.Presets, ", ")+" (auto recognises the columns)")
 	fs.Var(&o.maps, "map", "field=column for a source no preset knows (repeatable; fields: role, skills, id, title, description, responsibilities)")
 	fs.StringVar(&o.format, "format", "auto", "file format: auto, csv, tsv, jsonl, parquet (gzip is detected)")
+	fs.StringVar(&o.encoding, "encoding", "auto", "text encoding of CSV/TSV sources: auto (UTF-8, and Windows-1252 for fields that are not UTF-8), utf-8, windows-1252, latin-1")
+	fs.Float64Var(&o.maxRejectShare, "max-reject-share", ingest.DefaultMaxRejectShare, "fail, publishing nothing, when more than this share of the records is rejected (0 to 1; 1 never fails)")
+}
+
+// rejectShare returns --max-reject-share as the stages' configs take it (0 there means the
+// default, so 0 here becomes the smallest positive share: any reject fails the run).
+func (o *ingestOptions) rejectShare() float64 { return rejectShareConfig(o.maxRejectShare) }
+
+// rejectShareConfig turns a --max-reject-share value into a MaxRejectShare for ingest.Config
+// and clean.Config, where 0 means the default.
+func rejectShareConfig(flag float64) float64 {
+	if flag == 0 {
+		return math.SmallestNonzeroFloat64
+	}
+	return flag
 }
 
 func (o *ingestOptions) config(g *globalOptions) (ingest.Config, error) {
@@ -34,11 +52,18 @@ func (o *ingestOptions) config(g *globalOptions) (ingest.Config, error) {
 	if err != nil {
 		return ingest.Config{}, usagef("--format: %v", err)
 	}
+	enc, err := tabular.ParseEncoding(o.encoding)
+	if err != nil {
+		return ingest.Config{}, usagef("--encoding: %v", err)
+	}
+	if o.maxRejectShare < 0 || o.maxRejectShare > 1 {
+		return ingest.Config{}, usagef("--max-reject-share %g: want a number from 0 to 1", o.maxRejectShare)
+	}
 	if len(o.inputs) == 0 {
 		return ingest.Config{}, usagef("no input: pass --input FILE")
 	}
 	return ingest.Config{Workdir: g.workdir, Inputs: o.inputs, Preset: o.preset, Map: m, Format: f,
-		Force: g.force, Version: version, Logger: g.log}, nil
+		Encoding: enc, MaxRejectShare: o.rejectShare(), Force: g.force, Version: version, Logger: g.log}, nil
 }
 
 func printIngest(g *globalOptions, res *ingest.Result) {
@@ -61,6 +86,8 @@ Inputs:  --input FILE... (kaggle: job_descriptions.csv; linkedin: job_skills.csv
          job postings CSV, or their folder; onet: the O*NET database folder)
 Outputs: <workdir>/data/raw/postings.parquet, <workdir>/data/raw/rejects.parquet (records that
          could not be read, with file, row, line and reason), and a .manifest.json beside each.
+         A run that rejects more than --max-reject-share of the records fails and leaves the
+         earlier outputs alone; its rejects go to <workdir>/data/raw/rejects.failed.parquet.
 
 Examples:
   skillx ingest --preset kaggle --input data/sample/job_postings.csv

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -31,15 +30,24 @@ const (
 	resUnterminated        // the input ends inside a quoted field
 )
 
-// csvReader reads RFC 4180 CSV with real-world leniency. See Reader.
+// csvReader reads RFC 4180 CSV with real-world leniency, and TSV (see
+// plain). See Reader.
 type csvReader struct {
 	in      *input
 	counter *countingReader
 	closer  func() error
 	name    string
+	format  Format // FormatCSV or FormatTSV
 	delim   byte
 	cls     [256]uint8
 	maxRec  int
+	// plain is set for TSV: where quoting does not work out (a quoted
+	// field that never closes, text after a closing quote, or a quoted
+	// record spanning lines with the wrong number of fields), the first
+	// line of the record is read as it stands, quotes and all, as in
+	// O*NET's files, instead of being an error record.
+	plain bool
+	dec   *textDecoder
 
 	header      []string
 	nfields     int
@@ -52,7 +60,6 @@ type csvReader struct {
 	spans   []span
 	out     []byte // decoded fields, when decoded is set
 	scratch []byte
-	invalid int64
 	err     error // sticky fatal error
 
 	// Set by parse.
@@ -62,8 +69,9 @@ type csvReader struct {
 	quoteOpen int  // offset of the opening quote when parse ends inside a quoted field
 }
 
-func newCSV(in *input, counter *countingReader, closer func() error, name string, delim byte, maxRec int) (*csvReader, error) {
-	c := &csvReader{in: in, counter: counter, closer: closer, name: name, delim: delim, maxRec: maxRec}
+func newCSV(in *input, counter *countingReader, closer func() error, name string, format Format, delim byte, maxRec int, enc Encoding) (*csvReader, error) {
+	c := &csvReader{in: in, counter: counter, closer: closer, name: name, format: format, delim: delim, maxRec: maxRec,
+		plain: format == FormatTSV, dec: newTextDecoder(enc)}
 	c.cls[delim] = clsDelim
 	c.cls['\n'] = clsLine
 	c.cls['"'] = clsQuote
@@ -88,15 +96,18 @@ func newCSV(in *input, counter *countingReader, closer func() error, name string
 // Header returns the column names from the first row.
 func (c *csvReader) Header() []string { return c.header }
 
-// Format returns FormatCSV.
-func (c *csvReader) Format() Format { return FormatCSV }
+// Format returns FormatCSV or FormatTSV.
+func (c *csvReader) Format() Format { return c.format }
 
 // Delimiter returns the field delimiter.
 func (c *csvReader) Delimiter() rune { return rune(c.delim) }
 
-// InvalidUTF8 returns how many fields (header names included) had invalid
-// UTF-8 replaced by U+FFFD so far.
-func (c *csvReader) InvalidUTF8() int64 { return c.invalid }
+// InvalidUTF8 returns how many fields (header names included) had bytes
+// that are not valid in the file's encoding replaced by U+FFFD so far.
+func (c *csvReader) InvalidUTF8() int64 { return c.dec.report.Replaced }
+
+// TextReport says how the fields read so far were decoded.
+func (c *csvReader) TextReport() TextReport { return c.dec.report }
 
 // InputOffset returns how many bytes have been read from the underlying
 // reader (compressed bytes for gzip input).
@@ -188,6 +199,9 @@ func (c *csvReader) read(header bool) (*Record, error) {
 		}
 		raw := data[:rawEnd]
 		embedded := int64(bytes.Count(raw, []byte{'\n'}))
+		if c.plain && (c.anomaly || (!header && embedded > 0 && len(c.spans) != c.nfields)) {
+			return c.plainLine(header)
+		}
 		if !header && embedded > 0 && c.anomaly && len(c.spans) != c.nfields {
 			// A stray quote made this record swallow the lines after it:
 			// report only its first line and resync at the next one.
@@ -216,7 +230,7 @@ func (c *csvReader) read(header bool) (*Record, error) {
 			rec.Err = c.recordError(rec, ErrFieldCount, msg)
 			return rec, nil
 		}
-		rec.Fields = c.buildFields(raw)
+		rec.Fields = c.buildFields(raw, header)
 		return rec, nil
 	}
 }
@@ -237,6 +251,9 @@ func (c *csvReader) recordError(rec *Record, kind error, msg string) error {
 // firstLine reports the first physical line of the window as an error
 // record and consumes it, so that parsing resumes at the next line.
 func (c *csvReader) firstLine(header bool, kind error, msg string) (*Record, error) {
+	if c.plain && kind == ErrQuote {
+		return c.plainLine(header)
+	}
 	in := c.in
 	data := in.window()
 	next := len(data)
@@ -278,8 +295,9 @@ func (c *csvReader) oversize(header bool) (*Record, error) {
 
 // buildFields turns the spans found by parse into strings: one string per
 // record (the raw record, or the decoded fields laid end to end), the fields
-// being substrings of it.
-func (c *csvReader) buildFields(raw []byte) []string {
+// being substrings of it. Fields that are not valid UTF-8 (or, for an 8-bit
+// encoding, not ASCII) are decoded by c.dec.
+func (c *csvReader) buildFields(raw []byte, header bool) []string {
 	var s string
 	if c.decoded {
 		s = string(c.out)
@@ -290,16 +308,80 @@ func (c *csvReader) buildFields(raw []byte) []string {
 	for _, sp := range c.spans {
 		f = append(f, s[sp.start:sp.end])
 	}
-	if !isASCII(raw) && !utf8.Valid(raw) {
-		for i, v := range f {
-			if !utf8.ValidString(v) {
-				f[i] = strings.ToValidUTF8(v, "\uFFFD")
-				c.invalid++
+	if !isASCII(raw) {
+		legacy := c.dec.legacy()
+		if legacy || !utf8.Valid(raw) {
+			for i, v := range f {
+				if legacy && !isASCIIString(v) || !legacy && !utf8.ValidString(v) {
+					f[i] = c.dec.decode(v, c.position(header, i))
+				}
 			}
 		}
 	}
 	c.fields = f
 	return f
+}
+
+// position returns where field i of the current record is, for reports.
+func (c *csvReader) position(header bool, i int) TextPosition {
+	if header {
+		return TextPosition{Line: c.rec.Line, Field: "header"}
+	}
+	p := TextPosition{Row: c.rec.Row, Line: c.rec.Line}
+	if i < len(c.header) {
+		p.Field = c.header[i]
+	}
+	return p
+}
+
+// plainLine reads the first line of the window as a record without quote
+// processing (TSV's fallback, see csvReader.plain): fields are split on the
+// delimiter and quotes are ordinary characters.
+func (c *csvReader) plainLine(header bool) (*Record, error) {
+	in := c.in
+	data := in.window()
+	next := len(data)
+	line := data
+	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
+		line, next = data[:nl], nl+1
+	}
+	line = trimCR(line)
+	if len(line) > c.maxRec {
+		raw, no, res := in.nextLine(c.maxRec, &c.scratch)
+		if res == lineFatal {
+			return nil, in.fatal()
+		}
+		rec := c.start(header, no, raw)
+		rec.Err = c.recordError(rec, ErrTooLong, fmt.Sprintf("line longer than %d bytes (MaxRecordBytes)", c.maxRec))
+		return rec, nil
+	}
+	rec := c.start(header, in.line, line)
+	in.pos += next
+	in.line++
+	if header {
+		c.headerLine, c.headerLines = rec.Line, 1
+	}
+	if bytes.IndexByte(line, 0) >= 0 {
+		rec.Err = c.recordError(rec, ErrBinary, "record contains a NUL byte (binary content)")
+		return rec, nil
+	}
+	c.spans = c.spans[:0]
+	c.decoded = false
+	for start := 0; ; {
+		k := bytes.IndexByte(line[start:], c.delim)
+		if k < 0 {
+			c.spans = append(c.spans, span{start, len(line)})
+			break
+		}
+		c.spans = append(c.spans, span{start, start + k})
+		start += k + 1
+	}
+	if !header && len(c.spans) != c.nfields {
+		rec.Err = c.recordError(rec, ErrFieldCount, fmt.Sprintf("wrong number of fields: expected %d, found %d", c.nfields, len(c.spans)))
+		return rec, nil
+	}
+	rec.Fields = c.buildFields(line, header)
+	return rec, nil
 }
 
 // isASCII reports whether b is all ASCII, eight bytes at a time (much faster
@@ -319,6 +401,16 @@ func isASCII(b []byte) bool {
 		acc |= uint64(x)
 	}
 	return acc&0x8080808080808080 == 0
+}
+
+// isASCIIString reports whether s is all ASCII.
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // scanUnquoted scans an unquoted field from data[j:]. It returns where the

@@ -174,10 +174,11 @@ func TestCSV(t *testing.T) {
 			},
 		},
 		{
-			name:   "invalid utf-8",
-			in:     "a,b\n\xff,\"caf\xe9\"\n",
+			name: "invalid utf-8",
+			// 0xE9 is é in Windows-1252 (EncodingAuto); 0x81 is undefined there.
+			in:     "a,b\n\x81,\"caf\xe9\"\n",
 			header: []string{"a", "b"},
-			want:   []rec{{row: 1, line: 2, fields: []string{"\uFFFD", "caf\uFFFD"}, raw: "\xff,\"caf\xe9\""}},
+			want:   []rec{{row: 1, line: 2, fields: []string{"\uFFFD", "café"}, raw: "\x81,\"caf\xe9\""}},
 		},
 		{
 			name:   "line too long",
@@ -235,13 +236,24 @@ func TestCSV(t *testing.T) {
 }
 
 func TestCSVInvalidUTF8Count(t *testing.T) {
-	r, err := NewReader(strings.NewReader("a,\xfe\n\xff,ok\nx,\"y\xc3\"\n"), "bad.csv", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	readAll(t, r)
-	if got := r.(UTF8Counter).InvalidUTF8(); got != 3 {
-		t.Errorf("InvalidUTF8() = %d; want 3", got)
+	const in = "a,\xfe\n\xff,ok\nx,\"y\xc3\"\n"
+	// As UTF-8, the three fields with invalid bytes are replaced; by
+	// default they decode cleanly as Windows-1252 instead.
+	for _, tt := range []struct {
+		enc               Encoding
+		replaced, decoded int64
+	}{{EncodingUTF8, 3, 0}, {EncodingAuto, 0, 3}} {
+		r, err := NewReader(strings.NewReader(in), "bad.csv", Options{Encoding: tt.enc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		readAll(t, r)
+		if got := r.(UTF8Counter).InvalidUTF8(); got != tt.replaced {
+			t.Errorf("%v: InvalidUTF8() = %d; want %d", tt.enc, got, tt.replaced)
+		}
+		if got := r.(TextReporter).TextReport().Decoded; got != tt.decoded {
+			t.Errorf("%v: TextReport().Decoded = %d; want %d", tt.enc, got, tt.decoded)
+		}
 	}
 }
 

@@ -33,8 +33,14 @@
 //     MaxRecordBytes) turns the first line of its record into an error
 //     record, and reading resumes at the next line, so one stray quote
 //     cannot swallow the rest of the file.
-//   - TSV: one record a line, fields split on tabs, no quoting (a '"' is an
-//     ordinary character), as in O*NET's .txt files.
+//   - TSV: fields split on tabs, read by the CSV scanner. A field that
+//     starts with '"' is quoted as in CSV (as pandas and Excel write TSV):
+//     it runs to the closing quote, "" is a quote, and it may hold tabs and
+//     line breaks. Where that quoting does not work out (the quote never
+//     closes, text follows the closing quote, or a quoted record spanning
+//     lines has the wrong number of fields), the record's first line is
+//     read as it stands, quotes included, as in O*NET's .txt files, where
+//     '"' is an ordinary character; reading resumes at the next line.
 //   - JSON Lines: one object a line, blank lines skipped. The header is the
 //     keys in order of first appearance. Strings are taken as they are,
 //     numbers and booleans as their JSON text, null as "", arrays of scalars
@@ -48,11 +54,26 @@
 //     repeated or list column are joined with "; ". Row groups are read in
 //     batches of rows, never the whole file at once.
 //
-// Invalid UTF-8 in any value is replaced with U+FFFD (as strings.ToValidUTF8
-// does) and counted.
+// Text encoding (Options.Encoding): CSV and TSV fields are read as UTF-8
+// when they are valid UTF-8 and otherwise, by default, as Windows-1252 when
+// they decode cleanly as Windows-1252 (the usual legacy encoding of files
+// saved by Excel on Windows: "we\x92ve" is "we’ve"); an encoding can also
+// be forced (UTF-8, Windows-1252, Latin-1). Bytes that are not valid in the
+// encoding are replaced with U+FFFD (as strings.ToValidUTF8 does). Both are
+// counted, with the position of the first, in the reader's TextReport.
 //
-// The concrete readers have two optional methods beyond the Reader
-// interface, reachable through the UTF8Counter and Progresser interfaces:
-// InvalidUTF8 (how many fields had invalid UTF-8 replaced by U+FFFD) and
-// InputOffset (bytes consumed from the underlying file, for progress bars).
+// Binary files are refused before the header is read: a file (after gzip
+// decompression) that starts with a known signature (PNG, JPEG, GIF, TIFF,
+// PDF, ZIP and the Office and OpenDocument formats built on it, the
+// pre-2007 Office format, bzip2, xz, Zstandard, 7-Zip, RAR, SQLite, ELF,
+// UTF-16 text) or whose first KiB is more than 5% control bytes gives a
+// *NotTextError ("data.csv is not a text table (looks like a PNG image)"),
+// which wraps ErrNotText.
+//
+// The concrete readers have three optional methods beyond the Reader
+// interface, reachable through the UTF8Counter, TextReporter and Progresser
+// interfaces: InvalidUTF8 (how many fields had bytes replaced by U+FFFD),
+// TextReport (how the text was decoded, and where the first decoded and
+// replaced fields are) and InputOffset (bytes consumed from the underlying
+// file, for progress bars).
 package tabular

@@ -29,6 +29,7 @@ type jsonlReader struct {
 	scratch []byte
 	buf     bytes.Buffer
 	invalid int64
+	first   *TextPosition // the first record with invalid UTF-8
 	err     error
 }
 
@@ -62,6 +63,13 @@ func (j *jsonlReader) Delimiter() rune { return 0 }
 // InvalidUTF8 returns how many values (keys included) had invalid UTF-8
 // replaced by U+FFFD so far.
 func (j *jsonlReader) InvalidUTF8() int64 { return j.invalid }
+
+// TextReport says how many values had invalid UTF-8 replaced, and where
+// the first was. JSON Lines is UTF-8 by definition: Options.Encoding does
+// not apply.
+func (j *jsonlReader) TextReport() TextReport {
+	return TextReport{Encoding: EncodingUTF8.String(), Replaced: j.invalid, FirstReplaced: j.first}
+}
 
 // InputOffset returns how many bytes have been read from the underlying
 // reader (compressed bytes for gzip input).
@@ -117,7 +125,12 @@ func (j *jsonlReader) read() (*Record, error) {
 		case bytes.IndexByte(line, 0) >= 0:
 			rec.Err = j.recordError(ErrBinary, "line contains a NUL byte (binary content)")
 		default:
-			if err := j.parse(line); err != nil {
+			before := j.invalid
+			err := j.parse(line)
+			if j.invalid > before && j.first == nil {
+				j.first = &TextPosition{Row: j.row, Line: no}
+			}
+			if err != nil {
 				rec.Err = j.recordError(ErrJSON, err.Error())
 				break
 			}

@@ -30,9 +30,9 @@ var (
 )
 
 // Open opens the tabular file at path. Gzip compression is detected by its
-// magic bytes, whatever the file is called. Parquet files (by format,
-// extension or magic bytes) are read with random access; they cannot be
-// gzip-compressed.
+// magic bytes, whatever the file is called. Parquet files (by format, magic
+// bytes or extension) are read with random access; they cannot be
+// gzip-compressed. Binary files that are not tables give a *NotTextError.
 func Open(path string, opts Options) (Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -49,14 +49,24 @@ func Open(path string, opts Options) (Reader, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	isGzip := bytes.HasPrefix(magic[:n], gzipMagic)
+	isParquet := bytes.Equal(magic[:n], parquetMagic)
 	format := opts.Format
 	if format == FormatAuto {
 		format, _ = formatFromName(path)
+		if isParquet {
+			format = FormatParquet
+		}
 	}
-	if format == FormatParquet || (format == FormatAuto && bytes.Equal(magic[:n], parquetMagic)) {
+	if format == FormatParquet {
 		if isGzip {
 			f.Close()
 			return nil, fmt.Errorf("read %s: a gzip-compressed Parquet file cannot be read; decompress it first (Parquet compresses its pages itself)", path)
+		}
+		if !isParquet {
+			if err := checkFileText(f, path); err != nil {
+				f.Close()
+				return nil, err
+			}
 		}
 		r, err := newParquet(f, path)
 		if err != nil {
@@ -71,6 +81,23 @@ func Open(path string, opts Options) (Reader, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// checkFileText returns a *NotTextError when the file f (at its start)
+// holds a known binary format, and rewinds it.
+func checkFileText(f *os.File, path string) error {
+	head := make([]byte, textSniffSize)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	if looks, hint := sniffBinary(path, head[:n]); looks != "" {
+		return &NotTextError{File: path, Looks: looks, Hint: hint}
+	}
+	return nil
 }
 
 // NewReader reads a CSV, TSV or JSON Lines stream from r, gzip-compressed or
@@ -159,6 +186,14 @@ func newReader(r io.Reader, name string, opts Options, closeFile func() error) (
 	if format == FormatAuto {
 		format = sniffFormat(sample)
 	}
+	if format != FormatParquet {
+		if bytes.HasPrefix(sample, parquetMagic) {
+			return nil, &NotTextError{File: name, Looks: "a Parquet file", Hint: "read it with the format set to parquet"}
+		}
+		if err := checkText(name, sample); err != nil {
+			return nil, err
+		}
+	}
 
 	var rd Reader
 	switch format {
@@ -170,7 +205,7 @@ func newReader(r io.Reader, name string, opts Options, closeFile func() error) (
 		if d == 0 {
 			d = detectDelimiter(sample, in.done())
 		}
-		rd, err = newCSV(in, counter, closer, name, d, maxRec)
+		rd, err = newCSV(in, counter, closer, name, FormatCSV, d, maxRec, opts.Encoding)
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +217,7 @@ func newReader(r io.Reader, name string, opts Options, closeFile func() error) (
 		if d == 0 {
 			d = '\t'
 		}
-		rd, err = newTSV(in, counter, closer, name, d, maxRec)
+		rd, err = newCSV(in, counter, closer, name, FormatTSV, d, maxRec, opts.Encoding)
 		if err != nil {
 			return nil, err
 		}

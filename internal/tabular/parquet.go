@@ -43,6 +43,7 @@ type parquetReader struct {
 	fields  []string
 	parts   []string
 	invalid int64
+	first   *TextPosition // the first row with invalid UTF-8
 	err     error
 }
 
@@ -130,6 +131,13 @@ func (p *parquetReader) Delimiter() rune { return 0 }
 // by U+FFFD so far.
 func (p *parquetReader) InvalidUTF8() int64 { return p.invalid }
 
+// TextReport says how many values had invalid UTF-8 replaced, and in which
+// row the first was. Parquet strings are UTF-8 by definition:
+// Options.Encoding does not apply.
+func (p *parquetReader) TextReport() TextReport {
+	return TextReport{Encoding: EncodingUTF8.String(), Replaced: p.invalid, FirstReplaced: p.first}
+}
+
 // InputOffset returns how many bytes have been read from the file so far.
 func (p *parquetReader) InputOffset() int64 { return p.counter.n }
 
@@ -170,7 +178,11 @@ func (p *parquetReader) Next() (*Record, error) {
 	row := p.batch[p.i]
 	p.i++
 	p.row++
+	before := p.invalid
 	p.convert(row)
+	if p.invalid > before && p.first == nil {
+		p.first = &TextPosition{Row: p.row}
+	}
 	p.rec = Record{Row: p.row, Fields: p.fields}
 	return &p.rec, nil
 }

@@ -66,6 +66,15 @@ type Options struct {
 	// on every line of the first 64 KiB (outside quotes); ',' if none does.
 	// It must be an ASCII character other than '"', '\r' and '\n'.
 	Delimiter rune
+	// Encoding is the character encoding of a CSV or TSV file.
+	// EncodingAuto (the zero value) reads a field as UTF-8 when it is valid
+	// UTF-8, and otherwise as Windows-1252 when it holds none of the five
+	// bytes Windows-1252 leaves undefined; other invalid bytes become
+	// U+FFFD. EncodingUTF8 replaces every invalid byte sequence with U+FFFD;
+	// EncodingWindows1252 and EncodingLatin1 decode every field that is not
+	// ASCII. JSON Lines and Parquet are UTF-8 by definition: Encoding does
+	// not apply to them. TextReporter says what was decoded and replaced.
+	Encoding Encoding
 	// MaxRecordBytes bounds the size of one record (or quoted field) in bytes;
 	// 0 means DefaultMaxRecordBytes. A longer record is a record-level error
 	// (ErrTooLong, or ErrQuote for a quoted field that does not close), and
@@ -125,8 +134,9 @@ type Reader interface {
 }
 
 // UTF8Counter is implemented by every Reader this package returns.
-// InvalidUTF8 returns how many fields (or header names) read so far
-// contained invalid UTF-8, which was replaced with U+FFFD.
+// InvalidUTF8 returns how many fields (or header names) read so far held
+// bytes that are not valid in the file's encoding (invalid UTF-8, unless
+// Options.Encoding says otherwise), which were replaced with U+FFFD.
 type UTF8Counter interface {
 	InvalidUTF8() int64
 }
