@@ -2,6 +2,8 @@ package evaluate
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
@@ -16,6 +18,7 @@ import (
 	"github.com/skillx/skillx/internal/dataset"
 	"github.com/skillx/skillx/internal/embstore"
 	"github.com/skillx/skillx/internal/encoder"
+	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/metrics"
 	"github.com/skillx/skillx/internal/mlp"
 	"github.com/skillx/skillx/internal/parquetio"
@@ -144,6 +147,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	defer serving.Close()
+	if err := checkTrainedOn(cfg.Workdir, cfg.Labels); err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
 	info := serving.Info
 	if info.Encoder != "" && info.Encoder != ds.Encoder {
 		return nil, fmt.Errorf("evaluate: the model was trained on %s vectors but data/features holds %s vectors; rerun `skillx features` with the model's encoder or retrain", info.Encoder, ds.Encoder)
@@ -214,6 +220,38 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	log.Info("evaluate: done", "report", paths.Report, "seconds", fmt.Sprintf("%.1f", m.WallSeconds))
 	return &Result{Paths: paths, Metrics: m}, nil
+}
+
+// checkTrainedOn checks that the model described by labelsPath (and the evaluation model beside
+// it) was trained on the features now in the workdir: the held-out split is recomputed from
+// them, so other features would put training rows among the held-out ones.
+func checkTrainedOn(workdir, labelsPath string) error {
+	exPath, embPath := dataset.Paths(workdir)
+	refs, err := manifest.HashInputs("", []string{exPath, embPath})
+	if err != nil {
+		return err
+	}
+	paths := []string{labelsPath, filepath.Join(filepath.Dir(labelsPath), "eval", "classifier.json")}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if errors.Is(err, os.ErrNotExist) && p != labelsPath {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		var info classifier.Info
+		if err := json.Unmarshal(data, &info); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		for _, r := range refs {
+			if want, ok := info.Data[filepath.Base(r.Path)]; ok && want != r.SHA256 {
+				return fmt.Errorf("the model %s was trained on another %s (sha256 %.12s, now %.12s): run `skillx train` again before evaluating",
+					p, filepath.Base(r.Path), want, r.SHA256)
+			}
+		}
+	}
+	return nil
 }
 
 // findings says in plain words, per query set, whether a baseline beats the served ranking.
@@ -367,8 +405,18 @@ func heldOut(ctx context.Context, cfg Config, ds *dataset.Set, set *rank.Set, en
 	info := set.Info
 	labelIndex := dataset.LabelIndex(info.Labels)
 	sides := make([]split.Side, len(ds.Examples))
+	groups := map[string]bool{}
+	tested := 0
 	for i, ex := range ds.Examples {
 		sides[i] = split.ByGroup(info.Split.Seed, ex.Group, split.Fractions{Test: info.Split.Test})
+		if sides[i] == split.Test {
+			groups[ex.Group] = true
+			tested++
+		}
+	}
+	if len(groups) != info.Split.TestGroups || tested != info.Split.TestExamples {
+		return fmt.Errorf("the held-out split recomputed here (%d groups, %d examples) is not the one train recorded in %s (%d groups, %d examples): "+
+			"evaluating would score training rows; retrain with this skillx", len(groups), tested, "classifier.json", info.Split.TestGroups, info.Split.TestExamples)
 	}
 	train := func(i int) bool { return sides[i] != split.Test }
 	trainedRole := map[int]bool{}

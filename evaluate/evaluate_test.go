@@ -135,3 +135,50 @@ func TestEvaluateBadInputs(t *testing.T) {
 		t.Errorf("model trained with --test 0 = %v; want a no-evaluation-model error", err)
 	}
 }
+
+// TestEvaluateRefusesAnotherSplit checks that evaluate never scores a model on a held-out split
+// other than the one it was trained with: features rebuilt with other samples, or a split that
+// recomputes differently from what train recorded, are errors naming the cause.
+func TestEvaluateRefusesAnotherSplit(t *testing.T) {
+	work := trained(t, 0.2)
+	ctx := context.Background()
+
+	// The split train recorded, tampered with: one example more than recomputed.
+	evalInfo := filepath.Join(work, "models", "eval", "classifier.json")
+	data, err := os.ReadFile(evalInfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info classifier.Info
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	if info.Split.TestExamples == 0 {
+		t.Fatal("the evaluation model records no held-out example")
+	}
+	info.Split.TestExamples++
+	tampered, err := classifier.Marshal(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(evalInfo, tampered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, Config{Workdir: work, Seed: 1, Queries: 1}); err == nil || !strings.Contains(err.Error(), "not the one train recorded") {
+		t.Errorf("evaluate with a recorded split that differs = %v; want an error saying the split differs", err)
+	}
+	if err := os.WriteFile(evalInfo, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, Config{Workdir: work, Seed: 1, Queries: 1}); err != nil {
+		t.Fatalf("evaluate with the split restored: %v", err)
+	}
+
+	// Features rebuilt with other samples after train: other examples, so another split.
+	if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderHashing}, Samples: 6, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, Config{Workdir: work, Seed: 1, Queries: 1}); err == nil || !strings.Contains(err.Error(), "run `skillx train` again") {
+		t.Errorf("evaluate after features changed = %v; want an error asking to train again", err)
+	}
+}

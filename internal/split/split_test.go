@@ -51,3 +51,24 @@ func TestValidate(t *testing.T) {
 		t.Errorf("valid fractions rejected: %v", err)
 	}
 }
+
+// TestPinnedAssignments pins the side of a few groups and rows: train and evaluate recompute
+// the split from the seed, and saved models record only its counts, so a change to the
+// assignment would silently move training rows into a model's held-out set. If this fails on
+// purpose, bump what every stage key includes and say so in the README.
+func TestPinnedAssignments(t *testing.T) {
+	groups := []Side{Test, Train, Train, Validation, Train, Validation, Train, Train, Train, Train, Train, Test}
+	for i, want := range groups {
+		g := fmt.Sprintf("group-%d", i)
+		if got := ByGroup(42, g, Fractions{Test: 0.2, Validation: 0.1}); got != want {
+			t.Errorf("ByGroup(42, %q) = %v, want %v", g, got, want)
+		}
+	}
+	rows := []Side{Train, Test, Test, Test, Test, Train}
+	for i, want := range rows {
+		r := fmt.Sprintf("row-%d", i)
+		if got := ByRow(7, r, Fractions{Test: 0.5}); got != want {
+			t.Errorf("ByRow(7, %q) = %v, want %v", r, got, want)
+		}
+	}
+}
