@@ -5,11 +5,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/skillx/skillx/internal/bertmodel"
 	"github.com/skillx/skillx/internal/embstore"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
 	"github.com/skillx/skillx/internal/parquetio"
@@ -129,6 +131,19 @@ func checkOutputs(t *testing.T, work string, res *Result) {
 		}
 		if n := norm(v); math.Abs(n-1) > 1e-5 {
 			t.Errorf("vector of %q has norm %v; want 1", ex.Text, n)
+		}
+		if embstore.HashText(ex.Text) != h {
+			t.Errorf("example %q carries the hash of another text", ex.Text)
+		}
+		if res.Encoder == encoder.Hashing(0).ID() {
+			// Each hash carries its own text's vector, not a neighbour's.
+			want, err := encoder.Hashing(0).Encode(context.Background(), []string{ex.Text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(want[0], v) {
+				t.Errorf("the stored vector of %q is not the encoder's vector of that text", ex.Text)
+			}
 		}
 		if ex.Kind == "posting" {
 			groups[ex.Group] = ex.Role
