@@ -13,11 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/dataset"
 	"github.com/skillx/skillx/internal/embstore"
 	"github.com/skillx/skillx/internal/encoder"
+	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/metrics"
 	"github.com/skillx/skillx/internal/mlp"
@@ -39,7 +39,7 @@ type Config struct {
 	// Labels is classifier.json or a JSON list of labels ("" means <workdir>/models/classifier.json).
 	Labels string
 	// Encoder chooses the encoder for the 5-skill queries; its id must be the model's.
-	Encoder features.EncoderOptions
+	Encoder encoder.Options
 	// Seed seeds the queries and the row-level split.
 	Seed uint64
 	// Queries is the number of 5-skill queries drawn per held-out posting.
@@ -141,7 +141,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	tfPath := features.TFIDFPath(cfg.Workdir)
+	tfPath := layout.TFIDF(cfg.Workdir)
 	serving, err := rank.Load(cfg.Model, cfg.Labels, filepath.Join(models, "roles.index"), tfPath, ds.Dim)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
@@ -161,7 +161,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	defer enc.Close()
 	m := Metrics{Model: cfg.Model, Encoder: ds.Encoder, Classes: len(info.Labels), Split: info.Split, Seed: cfg.Seed,
 		Version: cfg.Version, Started: start.UTC(), Ranking: serving.Weights()}
-	if kind := features.KindOf(ds.Encoder); kind != features.EncoderMiniLM {
+	if kind := encoder.KindOf(ds.Encoder); kind != encoder.KindMiniLM {
 		m.Caveats = append(m.Caveats, "The classifier's figures are for the model-free "+kind+" encoder: the MiniLM weights were not available. MiniLM figures will differ; retrieval and the TF-IDF baseline do not depend on it.")
 	}
 
@@ -298,7 +298,7 @@ func toF64(w []float32) []float64 {
 // openEncoder opens the encoder the features were made with and checks its id.
 func openEncoder(cfg Config, want string) (encoder.Encoder, error) {
 	opts := cfg.Encoder
-	if kind := features.KindOf(want); kind != "" && (opts.Kind == "" || opts.Kind == features.EncoderAuto) {
+	if kind := encoder.KindOf(want); kind != "" && (opts.Kind == "" || opts.Kind == encoder.KindAuto) {
 		opts.Kind = kind
 	}
 	r, err := opts.Resolve(cfg.Workdir)

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/metrics"
 	"github.com/skillx/skillx/internal/parquetio"
@@ -20,6 +19,7 @@ import (
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/split"
 	"github.com/skillx/skillx/internal/tabular"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // AgainstResult describes an evaluation on another data set.
@@ -106,7 +106,7 @@ func onetTitles(dir string) (alt map[string][]string, titleCode map[string]strin
 			if rec.Err != nil {
 				continue
 			}
-			if k := clean.RoleKey(rec.Fields[ti]); k != "" {
+			if k := textnorm.RoleKey(rec.Fields[ti]); k != "" {
 				into(k, strings.Clone(rec.Fields[ci]))
 			}
 		}
@@ -181,7 +181,7 @@ func against(ctx context.Context, cfg Config, set *rank.Set, enc encoder.Encoder
 			}
 			if truth == nil && alt != nil {
 				for _, name := range []string{p.Role, p.Title} {
-					for _, code := range alt[clean.RoleKey(name)] {
+					for _, code := range alt[textnorm.RoleKey(name)] {
 						if y, ok := codeLabel[code]; ok && !slices.Contains(truth, y) {
 							truth = append(truth, y)
 						}

@@ -17,6 +17,7 @@ import (
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/embstore"
 	"github.com/skillx/skillx/internal/encoder"
+	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
@@ -50,14 +51,11 @@ const DefaultSamples = 4
 
 // OutputPaths returns the embeddings and examples paths under workdir.
 func OutputPaths(workdir string) (embeddings, examples string) {
-	d := filepath.Join(workdir, "data", "features")
-	return filepath.Join(d, "embeddings.arrow"), filepath.Join(d, "examples.parquet")
+	return layout.Embeddings(workdir), layout.Examples(workdir)
 }
 
 // TFIDFPath returns where the stage writes the corpus-fitted TF-IDF model under workdir.
-func TFIDFPath(workdir string) string {
-	return filepath.Join(workdir, "data", "features", "tfidf.bin")
-}
+func TFIDFPath(workdir string) string { return layout.TFIDF(workdir) }
 
 // Result is what a features run did.
 type Result struct {

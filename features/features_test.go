@@ -318,3 +318,8 @@ func findTokenizer(t *testing.T) string {
 	}
 	return p
 }
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}

@@ -10,10 +10,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/dataset"
+	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/mlp"
 	"github.com/skillx/skillx/internal/plots"
@@ -130,7 +130,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	paths := OutputPaths(cfg.Workdir)
 	res := &Result{Paths: paths}
 	exPath, embPath := dataset.Paths(cfg.Workdir)
-	tfPath := features.TFIDFPath(cfg.Workdir)
+	tfPath := layout.TFIDF(cfg.Workdir)
 	inputs, err := manifest.HashInputs(paths.Model, []string{exPath, embPath, tfPath})
 	if err != nil {
 		return nil, fmt.Errorf("train: %w (run `skillx features` first)", err)
@@ -495,6 +495,9 @@ func writeCurve(paths Paths, epochs []mlp.EpochStats, best int, haveVal bool) er
 	}
 	if err := atomicfile.WriteFile(paths.CurveCSV, []byte(csv)); err != nil {
 		return err
+	}
+	if !haveVal {
+		vloss, vacc = nil, nil // no validation set: plots draws the training curves only and says so
 	}
 	return plots.TrainingCurve(paths.Curve, ep, loss, vloss, acc, vacc, best, "Training curve: MLP classifier")
 }

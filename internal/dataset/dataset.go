@@ -2,8 +2,8 @@ package dataset
 
 import (
 	"fmt"
+	"github.com/skillx/skillx/internal/layout"
 	"os"
-	"path/filepath"
 	"sort"
 
 	"github.com/skillx/skillx/internal/embstore"
@@ -31,8 +31,7 @@ type Set struct {
 
 // Paths returns the features files under workdir.
 func Paths(workdir string) (examples, embeddings string) {
-	d := filepath.Join(workdir, "data", "features")
-	return filepath.Join(d, "examples.parquet"), filepath.Join(d, "embeddings.arrow")
+	return layout.Examples(workdir), layout.Embeddings(workdir)
 }
 
 // Load reads the examples and their vectors under workdir.

@@ -26,6 +26,7 @@ import (
 
 	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/tabular"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // The data files Build reads, relative to its datasets folder.
@@ -242,14 +243,14 @@ func readPostings(path string, ix *index, opts Options, st *Stats) ([]candidate,
 }
 
 // usableSkills splits a LinkedIn skills text into phrases as the clean stage does (clean.SplitSkills),
-// normalised (clean.NormalizeText), without phrases the users file could not carry (a ';' or '|'
+// normalised (textnorm.NormalizeText), without phrases the users file could not carry (a ';' or '|'
 // inside, longer than MaxSkillLen) and without repeats (compared in lower case, as the recommend
 // stage compares them).
 func usableSkills(text string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, s := range clean.SplitSkills(text) {
-		s = clean.NormalizeText(s)
+		s = textnorm.NormalizeText(s)
 		if s == "" || strings.ContainsAny(s, ";|") || utf8.RuneCountInString(s) > MaxSkillLen {
 			continue
 		}

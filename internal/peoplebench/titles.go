@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // JobLink is what ParseJobLink reads out of a LinkedIn job link.
@@ -110,7 +110,7 @@ var dropPairs = map[[2]string]bool{
 }
 
 // NormalizeTitle returns the matching key of a job title, role name or occupation title:
-// clean.RoleKey (NFC, spaces, case folding), accents stripped, parenthesised and bracketed parts
+// textnorm.RoleKey (NFC, spaces, case folding), accents stripped, parenthesised and bracketed parts
 // removed, the text cut at the first " - ", " – ", " — ", " | " or "@" (qualifiers such as
 // "- night shift", an employer or a place), punctuation turned into spaces, the words cut at the
 // first "at" that is not the first word (an employer or a place again), then filtered: numbers, the levels i-iv, employment terms (prn, remote, part time, full time, per
@@ -120,7 +120,7 @@ var dropPairs = map[[2]string]bool{
 // ("registered nurses" -> "registered nurse"). When filtering would leave no word, the unfiltered
 // words are kept. The same function serves every side of a match, so its quirks cancel out.
 func NormalizeTitle(s string) string {
-	s = stripAccents(clean.RoleKey(s))
+	s = stripAccents(textnorm.RoleKey(s))
 	s = dropBracketed(s)
 	s = cutQualifiers(s)
 	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })

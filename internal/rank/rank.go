@@ -15,10 +15,10 @@ import (
 	"os"
 	"slices"
 
-	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/metrics"
 	"github.com/skillx/skillx/internal/retrieval"
+	"github.com/skillx/skillx/internal/textnorm"
 	"github.com/skillx/skillx/internal/tfidf"
 )
 
@@ -196,7 +196,7 @@ func Load(model, info, index, tfidfPath string, dim int) (*Set, error) {
 	}
 	s.keys = map[string]int{}
 	for i, l := range inf.Labels {
-		s.keys[clean.RoleKey(l)] = i
+		s.keys[textnorm.RoleKey(l)] = i
 	}
 	return s, nil
 }
@@ -219,7 +219,7 @@ func (s *Set) Weights() Weights {
 
 // Label returns the label index of a role name (compared by role key), or -1.
 func (s *Set) Label(role string) int {
-	if i, ok := s.keys[clean.RoleKey(role)]; ok {
+	if i, ok := s.keys[textnorm.RoleKey(role)]; ok {
 		return i
 	}
 	return -1

@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
-	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // DefaultMaxBytes is the largest résumé Find accepts when Options.MaxBytes is 0: 64 KiB, about
@@ -131,7 +131,7 @@ func cleanLines(b []byte, st *TextStats) []line {
 			block++
 		}
 		for _, piece := range splitBullets(ln) {
-			t := clean.NormalizeText(piece)
+			t := textnorm.NormalizeText(piece)
 			if !hasWordRune(t) {
 				continue
 			}
