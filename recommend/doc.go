@@ -20,7 +20,14 @@
 // summary.csv has one row per person of the input. Both are rewritten atomically at the end of
 // every run, also a cancelled one, so that every person of the input is in exactly one of the
 // two: a report, or a failure. One person given directly (Config.Person) gets the same three
-// files and leaves summary.csv and failures.jsonl alone; a failure is then Run's error.
+// files, in reports/one/ rather than among the bulk reports, and no summary.csv or
+// failures.jsonl; a failure is then Run's error.
+//
+// A run that finishes with some people failed (not all) returns an *IncompleteError, whose
+// ExitCode is 3, after writing every output. Input is untrusted: control characters in ids,
+// roles and skills make a person fail, every CSV cell is written through package csvsafe, and
+// ids too long to process are shown cut in summary.csv and failures.jsonl. So is Gemini's
+// answer: package gemini removes control characters and the API key from its every text.
 //
 // A rerun skips a person whose report exists and whose key is unchanged: the key hashes the
 // report format, the analyst (Gemini model or offline encoder and thresholds), the prompt

@@ -37,9 +37,18 @@ const StageName = "recommend"
 // DefaultWorkers is the number of people processed at once when Config.Workers is 0.
 const DefaultWorkers = 4
 
-// batchChunk is the number of people sent in one Gemini batch job (the Batch API takes about
-// 20 MB of inlined requests per job).
+// batchChunk is the number of distinct prompts sent in one Gemini batch job (the Batch API
+// takes about 20 MB of inlined requests per job); people who share a prompt share a request.
 const batchChunk = 1000
+
+// unreachableLimit is the number of people whose every Gemini request (retries included)
+// failed to connect, with no request of the run answered yet, after which the others are not
+// sent: Gemini cannot be reached, and each would wait through its retries for nothing. The
+// people already being asked by the other workers finish their retries.
+const unreachableLimit = 1
+
+// offlineHint is what to do when Gemini cannot be reached.
+const offlineHint = "check the network, or pass --offline to write the reports with the offline analyst"
 
 // Config configures a recommend run.
 type Config struct {
@@ -51,8 +60,14 @@ type Config struct {
 	// Person is one person given directly. Its report is written like any other, but
 	// summary.csv and failures.jsonl are left as they are, and a failure is Run's error.
 	Person *Person
-	// OutDir is where reports go; "" means <workdir>/reports/users.
+	// OutDir is where reports go; "" means <workdir>/reports/users (DefaultOutDir), or
+	// <workdir>/reports/one (DefaultPersonDir) for a Person.
 	OutDir string
+	// AllowOutsideWorkdir lets the reports folder be inside the workdir by its path but outside
+	// it in fact (a symbolic link, such as reports/users -> /elsewhere): Run then writes to the
+	// link's target and names that real folder in the Result. Without it, such a folder is an
+	// error. A folder given by a path outside the workdir (OutDir) needs no permission.
+	AllowOutsideWorkdir bool
 	// Model is the ONNX classifier ("" means <workdir>/models/classifier.onnx).
 	Model string
 	// Labels is classifier.json or a JSON list of labels ("" means <workdir>/models/classifier.json).
@@ -71,6 +86,10 @@ type Config struct {
 	Batch bool
 	// BatchPoll is the batch job's polling interval (0: gemini.DefaultPoll).
 	BatchPoll time.Duration
+	// BatchState is the file that keeps the running batch job's name until its answers are
+	// cached, so that a rerun after a kill resumes the job rather than paying for a new one;
+	// "" means BatchStatePath(Workdir, reports folder).
+	BatchState string
 	// Force rewrites reports that are up to date.
 	Force bool
 	// Version is the skillx version recorded in reports and manifests.
@@ -135,6 +154,48 @@ func OutputPaths(dir string) (summary, failures string) {
 // DefaultOutDir returns where reports go under workdir.
 func DefaultOutDir(workdir string) string { return filepath.Join(workdir, "reports", "users") }
 
+// DefaultPersonDir returns where the report of one person given directly (Config.Person) goes
+// under workdir: apart from the bulk reports, so that reports/users holds exactly the people
+// of the last users file.
+func DefaultPersonDir(workdir string) string { return filepath.Join(workdir, "reports", "one") }
+
+// BatchStatePath returns the file under workdir that holds the running Gemini batch job of
+// the reports folder dir (one file per folder).
+func BatchStatePath(workdir, dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	return filepath.Join(workdir, ".cache", "gemini-batch", shortHash(abs)+".json")
+}
+
+// ExitIncomplete is the exit code of a run that finished, with every output written, but
+// where some people (not all) have no report.
+const ExitIncomplete = 3
+
+// IncompleteError is Run's error when the run finished and wrote every output but some
+// people failed (not all: that is a plain error). Its ExitCode is ExitIncomplete.
+type IncompleteError struct {
+	// Failed and Users count the people without a report and all people of the input.
+	Failed, Users int
+	// Failures is failures.jsonl, which says who failed and why.
+	Failures string
+	// Hint says what to do, when the failures suggest it ("" otherwise).
+	Hint string
+}
+
+// Error says how many people failed and where to read why.
+func (e *IncompleteError) Error() string {
+	msg := fmt.Sprintf("recommend: %d of %d users failed; see %s", e.Failed, e.Users, e.Failures)
+	if e.Hint != "" {
+		msg += " (" + e.Hint + ")"
+	}
+	return msg
+}
+
+// ExitCode returns ExitIncomplete.
+func (e *IncompleteError) ExitCode() int { return ExitIncomplete }
+
 // job is one person to process.
 type job struct {
 	idx  int // index in the outcomes
@@ -145,6 +206,9 @@ type job struct {
 	// alternatives are the classifier's further ranked roles after req.Candidates, most
 	// likely first; the offline analyst takes its replacements from them.
 	alternatives []gemini.Candidate
+	// spent is what Gemini already billed for this person in this run (an invalid batch
+	// answer before the person is asked again alone).
+	spent gemini.Usage
 }
 
 // stage holds what a run shares between people.
@@ -159,11 +223,14 @@ type stage struct {
 	cls     ClassifierInfo
 	catalog string // sha256 of roles.parquet (offline analyst)
 
-	mu       sync.Mutex
-	outcomes []Outcome
-	bar      *progress.Bar
-	done     int
-	failed   int
+	mu          sync.Mutex
+	outcomes    []Outcome
+	bar         *progress.Bar
+	done        int
+	failed      int
+	reached     bool   // a Gemini request of this run got an answer
+	unreachable int    // people whose requests all failed to connect
+	firstDown   string // the first of those failures
 }
 
 // Run writes a report for every person of cfg.Users (or cfg.Person).
@@ -189,8 +256,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		cfg.Labels = filepath.Join(cfg.Workdir, "models", "classifier.json")
 	}
 	s.dir = cfg.OutDir
-	if s.dir == "" {
+	switch {
+	case s.dir != "":
+	case cfg.Person != nil:
+		s.dir = DefaultPersonDir(cfg.Workdir)
+	default:
 		s.dir = DefaultOutDir(cfg.Workdir)
+	}
+	outDir, err := checkOutDir(cfg.Workdir, s.dir, cfg.AllowOutsideWorkdir)
+	if err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+	if outDir != s.dir {
+		s.log.Warn("recommend: the reports folder is a link out of the workdir; the reports go to its target", "folder", s.dir, "target", outDir)
+		s.dir = outDir
 	}
 	s.cfg = cfg
 	res := &Result{Dir: s.dir}
@@ -209,6 +288,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		var err error
 		if users, failures, err = ReadUsers(cfg.Users); err != nil {
 			return nil, fmt.Errorf("recommend: %w", err)
+		}
+		if len(failures) > 0 {
+			f := failures[0]
+			s.log.Warn("recommend: people of the users file cannot be processed; see failures.jsonl",
+				"file", cfg.Users, "people", len(failures), "first_row", f.Row, "first_reason", f.Reason)
 		}
 	}
 
@@ -333,6 +417,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		default:
 			res.Failed++
 			allFailures = append(allFailures, *o.Failure)
+			res.PromptTokens += o.Usage.PromptTokens // failed and invalid replies are billed too
+			res.OutputTokens += o.Usage.OutputTokens
 		}
 	}
 	res.Wall = time.Since(start)
@@ -373,10 +459,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return res, fmt.Errorf("recommend: %d of %d users were not finished: %w", countStage(allFailures, StageCancelled), len(s.outcomes), context.Cause(ctx))
 	}
 	if res.Failed > 0 && res.Failed == len(s.outcomes) {
+		if s.unreachable > 0 && !s.reached {
+			return res, fmt.Errorf("recommend: Gemini cannot be reached, so no report was written (the first failure: %s); %s", s.firstDown, offlineHint)
+		}
 		return res, fmt.Errorf("recommend: every one of the %d users failed (the first: %s: %s); see %s", res.Failed, allFailures[0].Stage, allFailures[0].Reason, failuresPath)
 	}
 	s.log.Info("recommend: done", "users", len(s.outcomes), "written", res.Written, "unchanged", res.Unchanged,
 		"failed", res.Failed, "analyst", s.analyst.Label(), "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
+	if res.Failed > 0 {
+		e := &IncompleteError{Failed: res.Failed, Users: len(s.outcomes), Failures: failuresPath}
+		if s.unreachable > 0 {
+			e.Hint = "some could not reach Gemini: " + offlineHint
+		}
+		return res, e
+	}
 	return res, nil
 }
 
@@ -689,7 +785,7 @@ func (s *stage) parallel(ctx context.Context, jobs []job, fn func(context.Contex
 		wg.Go(func() {
 			for j := range ch {
 				if ctx.Err() != nil {
-					s.cancelled(j)
+					s.cancelled(j, j.spent)
 					continue
 				}
 				fn(ctx, j)
@@ -706,18 +802,30 @@ func (s *stage) parallel(ctx context.Context, jobs []job, fn func(context.Contex
 // process writes the report of one person, or records why it cannot.
 func (s *stage) process(ctx context.Context, j job) {
 	var rep *gemini.Report
-	var usage gemini.Usage
+	usage := j.spent
 	if s.gem != nil {
-		var err error
-		rep, usage, err = s.gem.Recommend(ctx, j.req)
-		if err != nil {
-			if ctx.Err() != nil {
-				s.cancelled(j)
-				return
-			}
-			s.fail(j, StageGemini, err.Error())
+		if reason, down := s.geminiDown(); down {
+			s.failWith(j, StageGemini, reason, usage)
 			return
 		}
+		r, u, err := s.gem.Recommend(ctx, j.req)
+		usage = addUsage(usage, u)
+		if !u.Cached { // an answer from the cache says nothing about the network
+			s.noteReach(ctx, err)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				s.cancelled(j, usage)
+				return
+			}
+			reason := err.Error()
+			if errors.Is(err, gemini.ErrUnreachable) {
+				reason += "; " + offlineHint
+			}
+			s.failWith(j, StageGemini, reason, usage)
+			return
+		}
+		rep = r
 	} else {
 		start := time.Now()
 		rep = s.off.analyse(j.req, j.alternatives)
@@ -726,15 +834,59 @@ func (s *stage) process(ctx context.Context, j job) {
 	s.finish(j, rep, usage)
 }
 
-// runBatch sends the jobs through the Gemini Batch API in chunks; people whose answer was
-// invalid are asked again one by one.
+// addUsage returns the sum of two usages (the latest latency).
+func addUsage(a, b gemini.Usage) gemini.Usage {
+	return gemini.Usage{PromptTokens: a.PromptTokens + b.PromptTokens, OutputTokens: a.OutputTokens + b.OutputTokens,
+		Latency: a.Latency + b.Latency, Attempts: a.Attempts + b.Attempts, Cached: b.Cached && a.Attempts == 0}
+}
+
+// noteReach records what a Gemini call said about the network: an answer of any kind (even
+// an error answer) shows that Gemini can be reached; ErrUnreachable counts a person who
+// could not reach it.
+func (s *stage) noteReach(ctx context.Context, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case err == nil:
+		s.reached = true
+	case errors.Is(err, gemini.ErrUnreachable):
+		s.unreachable++
+		if s.firstDown == "" {
+			s.firstDown = err.Error()
+		}
+	case ctx.Err() == nil:
+		s.reached = true
+	}
+}
+
+// geminiDown reports whether Gemini is taken to be out of reach: no request of this run was
+// answered and unreachableLimit people could not connect. The reason goes to the failure of
+// a person who is then not sent.
+func (s *stage) geminiDown() (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reached || s.unreachable < unreachableLimit {
+		return "", false
+	}
+	return fmt.Sprintf("not sent: Gemini could not be reached (%d people tried, no answer); %s", s.unreachable, offlineHint), true
+}
+
+// runBatch sends the jobs through the Gemini Batch API, at most batchChunk distinct prompts
+// per job (people who share a prompt are in the same job, which sends it once); people whose
+// answer was invalid are asked again one by one, with what their invalid answer cost.
 func (s *stage) runBatch(ctx context.Context, jobs []job) {
 	var again []job
-	for lo := 0; lo < len(jobs); lo += batchChunk {
-		chunk := jobs[lo:min(lo+batchChunk, len(jobs))]
+	state := s.cfg.BatchState
+	if state == "" {
+		state = BatchStatePath(s.cfg.Workdir, s.dir)
+	}
+	if err := os.MkdirAll(filepath.Dir(state), 0o755); err != nil {
+		s.log.Warn("recommend: cannot create the folder of the batch job's state; a killed run cannot resume its job", "path", state, "error", err)
+	}
+	for _, chunk := range promptChunks(jobs, s.gem.Model(), batchChunk) {
 		if ctx.Err() != nil {
 			for _, j := range chunk {
-				s.cancelled(j)
+				s.cancelled(j, j.spent)
 			}
 			continue
 		}
@@ -742,13 +894,14 @@ func (s *stage) runBatch(ctx context.Context, jobs []job) {
 		for i, j := range chunk {
 			reqs[i] = j.req
 		}
-		results, err := s.gem.RecommendBatch(ctx, reqs, s.cfg.BatchPoll)
+		results, err := s.gem.RecommendBatch(ctx, reqs, gemini.BatchOptions{Poll: s.cfg.BatchPoll, StateFile: state})
+		s.noteReach(ctx, err)
 		if err != nil {
 			for _, j := range chunk {
 				if ctx.Err() != nil {
-					s.cancelled(j)
+					s.cancelled(j, j.spent)
 				} else {
-					s.fail(j, StageGemini, err.Error())
+					s.failWith(j, StageGemini, err.Error(), j.spent)
 				}
 			}
 			continue
@@ -760,19 +913,43 @@ func (s *stage) runBatch(ctx context.Context, jobs []job) {
 			switch {
 			case r.Err != nil && errors.As(r.Err, &re):
 				s.log.Debug("recommend: invalid batch answer; asking again", "user", j.user.ID, "error", r.Err)
+				j.spent = addUsage(j.spent, r.Usage)
 				again = append(again, j)
 			case r.Err != nil:
-				s.fail(j, StageGemini, r.Err.Error())
+				s.failWith(j, StageGemini, r.Err.Error(), addUsage(j.spent, r.Usage))
 			default:
 				answered = append(answered, j)
 			}
 		}
 		s.parallel(context.WithoutCancel(ctx), answered, func(_ context.Context, j job) {
 			r := results[j.user.ID]
-			s.finish(j, r.Report, r.Usage)
+			s.finish(j, r.Report, addUsage(j.spent, r.Usage))
 		})
 	}
 	s.parallel(ctx, again, s.process)
+}
+
+// promptChunks splits jobs into groups of at most n distinct prompts (gemini.PromptHash for
+// model), in input order, so that all the people of one prompt are in one group.
+func promptChunks(jobs []job, model string, n int) [][]job {
+	var chunks [][]job
+	chunkOf := map[string]int{} // prompt hash -> chunk
+	prompts := 0                // distinct prompts in the last chunk
+	for _, j := range jobs {
+		h := gemini.PromptHash(j.req, model)
+		c, ok := chunkOf[h]
+		if !ok {
+			if len(chunks) == 0 || prompts == n {
+				chunks = append(chunks, nil)
+				prompts = 0
+			}
+			c = len(chunks) - 1
+			chunkOf[h] = c
+			prompts++
+		}
+		chunks[c] = append(chunks[c], j)
+	}
+	return chunks
 }
 
 // finish checks and writes the report of j. It does not look at the context: an analysis
@@ -788,11 +965,11 @@ func (s *stage) finish(j job, rep *gemini.Report, usage gemini.Usage) {
 		stage = StageOffline
 	}
 	if err := ur.Validate(); err != nil {
-		s.fail(j, stage, "the report is not valid: "+err.Error())
+		s.failWith(j, stage, "the report is not valid: "+err.Error(), usage)
 		return
 	}
 	if err := writeReport(j.base, ur); err != nil {
-		s.fail(j, StageWrite, err.Error())
+		s.failWith(j, StageWrite, err.Error(), usage)
 		return
 	}
 	s.record(j.idx, s.written(j, ur))
@@ -814,14 +991,21 @@ func writeReport(base string, ur *UserReport) error {
 	return atomicfile.WriteFile(base+".json", append(data, '\n'))
 }
 
-func (s *stage) fail(j job, stage, reason string) {
+// failWith records that j has no report, and what Gemini billed for it (usage).
+func (s *stage) failWith(j job, stage, reason string, usage gemini.Usage) {
 	s.log.Warn("recommend: no report", "user", j.user.ID, "row", j.user.Row, "stage", stage, "reason", reason)
-	s.record(j.idx, failedOutcome(Failure{UserID: j.user.ID, Row: j.user.Row, Line: j.user.Line, Stage: stage, Reason: reason}))
+	o := failedOutcome(Failure{UserID: j.user.ID, Row: j.user.Row, Line: j.user.Line, Stage: stage, Reason: reason})
+	o.Usage = usageInfo(usage)
+	s.record(j.idx, o)
 }
 
-func (s *stage) cancelled(j job) {
-	s.record(j.idx, failedOutcome(Failure{UserID: j.user.ID, Row: j.user.Row, Line: j.user.Line, Stage: StageCancelled,
-		Reason: "the run was cancelled before this report was finished; run again to write it"}))
+// cancelled records that the run ended before j's report was finished, and what Gemini
+// billed for it so far (usage).
+func (s *stage) cancelled(j job, usage gemini.Usage) {
+	o := failedOutcome(Failure{UserID: j.user.ID, Row: j.user.Row, Line: j.user.Line, Stage: StageCancelled,
+		Reason: "the run was cancelled before this report was finished; run again to write it"})
+	o.Usage = usageInfo(usage)
+	s.record(j.idx, o)
 }
 
 // record stores the outcome of the person at idx and moves the progress bar.

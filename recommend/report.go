@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/textsafe"
 )
 
 // ReportFormat names the schema of <user>.json; it is part of every report's key, so a change
@@ -225,7 +226,7 @@ func writeText(w io.Writer, r *UserReport) error {
 			wrapTo(&b, "  - ", "    ", d)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, textsafe.Strip(b.String())) // no terminal escape from any input
 	return err
 }
 
@@ -311,6 +312,6 @@ func writeMarkdown(w io.Writer, r *UserReport) error {
 			fmt.Fprintf(&b, "- %s\n", md(d))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, textsafe.Strip(b.String())) // no terminal escape from any input
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"regexp"
 	"slices"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/tabular"
+	"github.com/skillx/skillx/internal/textsafe"
 )
 
 // MaxSkills is the number of skills a person's report is about; further skills are ignored
@@ -44,8 +46,12 @@ type User struct {
 
 // Failure is a person for whom no report was written, with where and why.
 type Failure struct {
-	// UserID is the person's id (generated from the row when the input has none).
+	// UserID is the person's id (generated from the row when the input has none); an id
+	// that cannot be processed is shown with its control characters escaped and cut after
+	// MaxTextLen characters.
 	UserID string `json:"user_id"`
+	// File is the users file of a failure of stage input ("" otherwise).
+	File string `json:"file,omitempty"`
 	// Row is the 1-based data record of the users file (0 for a person given on the command line).
 	Row int64 `json:"row"`
 	// Line is the line where the record starts (0 where lines do not apply).
@@ -100,11 +106,17 @@ type rawUser struct {
 // returns the people to process, in input order, and the people that cannot be processed. A
 // missing id is made from the row number; a missing role, no skills, a value longer than
 // MaxTextLen, a record that cannot be read and an id already used by an earlier row are
-// failures. More than MaxSkills skills: the first MaxSkills are used and a note says so.
-// The error is for the file as a whole (missing, unreadable, no role or skills column).
+// failures, and so is a control character (NUL, ESC, BEL, DEL, C1; tabs and line breaks are
+// white space) in an id, a role or a skill, whatever the format. More than MaxSkills skills:
+// the first MaxSkills are used and a note says so. The error is for the file as a whole
+// (missing, unreadable, not a text table, no role or skills column, no record).
 func ReadUsers(path string) ([]User, []Failure, error) {
 	r, err := tabular.Open(path, tabular.Options{})
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, nil, fmt.Errorf("users file %s: %w", path, pe.Err)
+		}
 		return nil, nil, fmt.Errorf("users file: %w", err)
 	}
 	defer r.Close()
@@ -118,8 +130,31 @@ func ReadUsers(path string) ([]User, []Failure, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	users, failures := checkUsers(raws)
+	if len(raws) == 0 {
+		return nil, nil, fmt.Errorf("users file %s has no people: it holds a header and no record", path)
+	}
+	users, failures := checkUsers(path, raws)
 	return users, failures, nil
+}
+
+// notText reports whether a header looks like a binary file's first bytes rather than column
+// names: control characters or bytes that are not UTF-8.
+func notText(header []string) bool {
+	for _, h := range header {
+		if _, _, ok := textsafe.FirstControl(h); ok || !utf8.ValidString(h) {
+			return true
+		}
+	}
+	return false
+}
+
+// columnList returns a header as an error message shows it: each name escaped and clipped.
+func columnList(header []string) string {
+	names := make([]string, len(header))
+	for i, h := range header {
+		names[i] = textsafe.Display(h, 40)
+	}
+	return strings.Join(names, ", ")
 }
 
 // readColumns reads a CSV, TSV or Parquet users file.
@@ -153,7 +188,10 @@ func readColumns(path string, r tabular.Reader) ([]rawUser, error) {
 		missing = append(missing, "a skills column (skills separated by ; or |) or skill_1..skill_5 columns")
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("users file %s: want %s; columns are: %s", path, strings.Join(missing, " and "), strings.Join(header, ", "))
+		if notText(header) {
+			return nil, fmt.Errorf("users file %s is not a text table: want CSV, TSV or JSON Lines with a header row", path)
+		}
+		return nil, fmt.Errorf("users file %s: want %s; columns are: %s", path, strings.Join(missing, " and "), columnList(header))
 	}
 	var out []rawUser
 	for {
@@ -284,7 +322,7 @@ func readJSONL(path string, r tabular.Reader) ([]rawUser, error) {
 		if !sawSkills {
 			missing = append(missing, `a "skills" key (a list of strings)`)
 		}
-		return nil, fmt.Errorf("users file %s: no record has %s; keys are: %s", path, strings.Join(missing, " or "), strings.Join(r.Header(), ", "))
+		return nil, fmt.Errorf("users file %s: no record has %s; keys are: %s", path, strings.Join(missing, " or "), columnList(r.Header()))
 	}
 	return out, nil
 }
@@ -361,7 +399,7 @@ func columnName(s string) string {
 
 // checkUsers turns raw records into users and failures: ids (given or made from the row),
 // required fields, lengths, duplicate skills and ids, and the MaxSkills limit.
-func checkUsers(raws []rawUser) ([]User, []Failure) {
+func checkUsers(path string, raws []rawUser) ([]User, []Failure) {
 	given := map[string]bool{}
 	for i := range raws {
 		raws[i].id = clean.NormalizeText(raws[i].id)
@@ -379,14 +417,14 @@ func checkUsers(raws []rawUser) ([]User, []Failure) {
 			u.Notes = append(u.Notes, fmt.Sprintf("the input gives no user id; %q is made from row %d", u.ID, r.row))
 		}
 		fail := func(format string, a ...any) {
-			failures = append(failures, Failure{UserID: u.ID, Row: r.row, Line: r.line, Stage: StageInput, Reason: fmt.Sprintf(format, a...)})
+			failures = append(failures, Failure{UserID: displayID(u.ID), File: path, Row: r.row, Line: r.line, Stage: StageInput, Reason: fmt.Sprintf(format, a...)})
 		}
 		if r.err != nil {
 			fail("record cannot be read: %v", r.err)
 			continue
 		}
 		if prev, dup := firstRow[u.ID]; dup {
-			fail("user id %q is already used by row %d; ids must be unique", u.ID, prev)
+			fail("user id %q is already used by row %d; ids must be unique", textsafe.Clip(u.ID, MaxTextLen), prev)
 			continue
 		}
 		firstRow[u.ID] = r.row
@@ -404,24 +442,37 @@ func checkUsers(raws []rawUser) ([]User, []Failure) {
 // and returns why u cannot be processed, or "".
 func checkPerson(u *User, skills []string) string {
 	var problems []string
+	controls := func(field, s string) bool {
+		if p := textsafe.Problem(s); p != "" {
+			problems = append(problems, field+" "+p+"; control characters are not allowed")
+			return true
+		}
+		return false
+	}
 	if n := utf8.RuneCountInString(u.ID); n > MaxTextLen {
 		problems = append(problems, fmt.Sprintf("user id is %d characters long; at most %d", n, MaxTextLen))
 	}
+	controls("user id", u.ID)
 	switch n := utf8.RuneCountInString(u.CurrentRole); {
 	case n == 0:
 		problems = append(problems, "current role is empty")
 	case n > MaxTextLen:
 		problems = append(problems, fmt.Sprintf("current role is %d characters long; at most %d", n, MaxTextLen))
+	default:
+		controls("current role", u.CurrentRole)
 	}
 	seen := map[string]bool{}
 	var kept, dups []string
-	for _, s := range skills {
+	for i, s := range skills {
 		s = clean.NormalizeText(s)
 		if s == "" {
 			continue
 		}
 		if n := utf8.RuneCountInString(s); n > MaxTextLen {
 			problems = append(problems, fmt.Sprintf("skill %q... is %d characters long; at most %d", string([]rune(s)[:20]), n, MaxTextLen))
+			continue
+		}
+		if controls(fmt.Sprintf("skill %d", i+1), s) {
 			continue
 		}
 		k := strings.ToLower(s)
@@ -468,7 +519,12 @@ func PersonUser(p Person) (User, error) {
 		u.ID = "cli-" + shortHash(u.CurrentRole+"\x00"+p.Skills)
 	}
 	if reason := checkPerson(&u, SplitSkills(p.Skills)); reason != "" {
-		return User{}, fmt.Errorf("person %q: %s", u.ID, reason)
+		return User{}, fmt.Errorf("person %q: %s", textsafe.Clip(u.ID, MaxTextLen), reason)
 	}
 	return u, nil
 }
+
+// displayID returns a user id as summary.csv, failures.jsonl and messages show it: control
+// characters escaped (\x1b), and an id longer than MaxTextLen characters cut there with its
+// length in bytes ("…(10240 bytes)"). A valid id is shown as it is.
+func displayID(id string) string { return textsafe.Display(id, MaxTextLen) }

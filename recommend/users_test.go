@@ -73,6 +73,17 @@ func TestReadUsers(t *testing.T) {
 				{ID: "c", CurrentRole: "Nurse", Skills: []string{"1", "Epic"}}},
 			fails: []string{`d: key "skills"`, "row-5: cannot be read"},
 		},
+		{
+			name: "control characters, csv and json lines alike",
+			file: "u.csv",
+			content: "user_id,current_role,skills\n" +
+				"a,Data\x1b]0;pwned\x07 Analyst,SQL\n" +
+				"b\x07,Nurse,BLS\n" +
+				"c,Nurse,BLS; Ep\x7fic\n" +
+				"d,Nurse,\"BLS\tand CPR; Epic\"\n",
+			want:  []User{{ID: "d", CurrentRole: "Nurse", Skills: []string{"BLS and CPR", "Epic"}}},
+			fails: []string{"a: current role holds the control character U+001B (ESC) at character 5", `b\x07: user id holds the control character U+0007 (BEL)`, "c: skill 2 holds the control character U+007F (DEL)"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +129,8 @@ func TestReadUsersFileErrors(t *testing.T) {
 		{"u.csv", "user_id,current_role\na,Nurse\n", "a skills column"},
 		{"u.jsonl", `{"user_id": "a", "skills": ["SQL"]}` + "\n", `no record has a "current_role" key`},
 		{"missing.csv", "", "no such file"},
+		{"u.csv", "user_id,current_role,skills\n", "has no people"},
+		{"u.csv", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text"},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()

@@ -220,7 +220,9 @@ func tempFiles(wd string, s stage) []string {
 func allFiles(dir string) []string {
 	var out []string
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		// The workdir lock file (.skillx.lock) is not an output: every command that writes
+		// under a workdir creates it, and it is never removed (see internal/workdirlock).
+		if err == nil && !d.IsDir() && d.Name() != ".skillx.lock" {
 			rel, _ := filepath.Rel(dir, p)
 			out = append(out, rel)
 		}

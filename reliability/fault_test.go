@@ -154,7 +154,7 @@ func TestReadOnlyOutput(t *testing.T) {
 		}
 		mountReadOnly(t, wd)
 		r := run(t, wd, "ingest", "--preset", "kaggle", "--input", sampleCSV)
-		requireFailedCleanly(t, r, wd, ingestStage, nil, "w/data")
+		requireFailedCleanly(t, r, wd, ingestStage, nil, "w/data", "w/.skillx.lock")
 		if files := allFiles(wd); len(files) > 0 {
 			t.Errorf("files in a read-only folder: %v", files)
 		}
@@ -298,9 +298,9 @@ func TestMissingInput(t *testing.T) {
 		{"clean/no-raw", nil, "", cleanStage, nil, "data/raw/postings.parquet"},
 		{"clean/no-raw-rejects", func(t *testing.T) string { return rawTemplate(t, "sample", sampleInput) }, "data/raw/rejects.parquet",
 			cleanStage, nil, "data/raw/rejects.parquet"},
-		{"features/no-clean", nil, "", featuresStage, hashing, "data/clean/postings.parquet"},
+		{"features/no-clean", nil, "", featuresStage, hashing, "data/clean"},
 		{"features/no-roles", cleanTemplate, "data/clean/roles.parquet", featuresStage, hashing, "data/clean/roles.parquet"},
-		{"train/no-features", nil, "", trainStage, nil, "data/features/examples.parquet"},
+		{"train/no-features", nil, "", trainStage, nil, "data/features"},
 		{"train/no-embeddings", featuresTemplate, "data/features/embeddings.arrow", trainStage, nil, "data/features/embeddings.arrow"},
 	}
 	for _, tt := range tests {

@@ -10,8 +10,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "bench-data",
-		summary: "generate a large Kaggle-shaped CSV for benchmarks",
+		name:     "bench-data",
+		readOnly: true,
+		summary:  "generate a large Kaggle-shaped CSV for benchmarks",
 		usage: `Writes a Kaggle-shaped CSV (job_descriptions.csv's 23 columns) of --rows rows by resampling the
 rows of --source with the varying columns (ids, locations, salaries, dates, contacts, companies)
 varied, so that the (Role, skills, Job Description) combinations stay the source's.
@@ -31,12 +32,18 @@ Example:
 			fs.Int64Var(&seed, "seed", 1, "random seed")
 			fs.StringVar(&src, "source", "data/sample/job_postings.csv", "Kaggle-shaped CSV to resample")
 			fs.StringVar(&dst, "output", "", "CSV to write (required)")
+			g.check(func() error {
+				if rows <= 0 {
+					return usagef("--rows %d: want 1 or more", rows)
+				}
+				return nil
+			})
 			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected arguments %q", args)
+				}
 				if dst == "" {
 					return usagef("--output is required")
-				}
-				if rows <= 0 {
-					return usagef("--rows must be positive")
 				}
 				st, err := benchdata.Generate(ctx, src, dst, benchdata.Options{Rows: rows, Seed: seed})
 				if err != nil {

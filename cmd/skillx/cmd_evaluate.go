@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
 
 	"github.com/skillx/skillx/evaluate"
 	"github.com/skillx/skillx/features"
@@ -14,7 +15,9 @@ type evaluateOptions struct {
 	cfg evaluate.Config
 }
 
-func (o *evaluateOptions) addFlags(fs *flag.FlagSet, withEncoder bool) {
+// addFlags registers the evaluate flags on fs (the encoder's too when withEncoder) and their
+// checks on g.
+func (o *evaluateOptions) addFlags(fs *flag.FlagSet, g *globalOptions, withEncoder bool) {
 	fs.StringVar(&o.cfg.Model, "model", "", "ONNX classifier (default <workdir>/models/classifier.onnx)")
 	fs.StringVar(&o.cfg.Labels, "labels", "", "classifier.json or a JSON list of labels (default <workdir>/models/classifier.json)")
 	fs.Uint64Var(&o.cfg.Seed, "eval-seed", 1, "seed of the 5-skill queries and the row-level split")
@@ -28,6 +31,18 @@ func (o *evaluateOptions) addFlags(fs *flag.FlagSet, withEncoder bool) {
 		fs.StringVar(&o.cfg.Encoder.Kind, "encoder", features.EncoderAuto, "encoder of the queries: auto, minilm, hashing (its id must be the model's)")
 		fs.StringVar(&o.cfg.Encoder.ModelDir, "model-dir", "", "folder with the MiniLM onnx/model.onnx and tokenizer.json")
 	}
+	g.check(atLeast("queries", &o.cfg.Queries, 1))
+}
+
+// needModel fails, naming the stage to run, when evaluate would use the workdir's model (model
+// and labels not given by flags) and workdir has none. A model given by a flag is checked by
+// the stage.
+func needModel(workdir, model, labels string) error {
+	dir := filepath.Join(workdir, "models")
+	if (model == "" && !fileExists(filepath.Join(dir, "classifier.onnx"))) || (labels == "" && !fileExists(filepath.Join(dir, "classifier.json"))) {
+		return fmt.Errorf("no trained model in %s: run `skillx train` first", dir)
+	}
+	return nil
 }
 
 func printEvaluate(g *globalOptions, res *evaluate.Result) {
@@ -92,11 +107,11 @@ Examples:
   skillx evaluate --workdir /tmp/onet --people /tmp/people.csv`,
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o evaluateOptions
-			o.addFlags(fs, true)
+			o.addFlags(fs, g, true)
 			return stageCommand(func() (evaluate.Config, error) {
 				cfg := o.cfg
 				cfg.Workdir, cfg.Version, cfg.Logger = g.workdir, version, g.log
-				return cfg, nil
+				return cfg, needModel(g.workdir, cfg.Model, cfg.Labels)
 			}, evaluate.Run, func(res *evaluate.Result) { printEvaluate(g, res) })
 		},
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
 
 	"github.com/skillx/skillx/features"
 )
@@ -15,7 +16,8 @@ type featuresOptions struct {
 	seed    uint64
 }
 
-func (o *featuresOptions) addFlags(fs *flag.FlagSet) {
+// addFlags registers the features flags on fs and their checks on g.
+func (o *featuresOptions) addFlags(fs *flag.FlagSet, g *globalOptions) {
 	fs.StringVar(&o.enc.Kind, "encoder", features.EncoderAuto, "encoder: auto (minilm when its files exist, else "+features.FallbackEncoder+"), minilm, corpus (fitted on the postings), hashing")
 	fs.StringVar(&o.enc.ModelDir, "model-dir", "", "folder with onnx/model.onnx and tokenizer.json (default <workdir>/models/all-MiniLM-L6-v2)")
 	fs.IntVar(&o.enc.BatchSize, "batch-size", 0, "texts per ONNX Runtime run (0: 32)")
@@ -23,6 +25,17 @@ func (o *featuresOptions) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.enc.MaxLength, "max-length", 0, "word pieces per text, [CLS] and [SEP] included (0: 256)")
 	fs.IntVar(&o.samples, "samples", features.DefaultSamples, "samples of 3 to 6 phrases added per posting")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the samples")
+	g.check(atLeast("batch-size", &o.enc.BatchSize, 0), atLeast("threads", &o.enc.Threads, 0),
+		zeroOrAtLeast("max-length", &o.enc.MaxLength, 2), atLeast("samples", &o.samples, 0))
+}
+
+// needClean fails, naming the stage to run, when workdir has no cleaned postings.
+func needClean(workdir string) error {
+	p := filepath.Join(workdir, "data", "clean", "postings.parquet")
+	if !fileExists(p) {
+		return fmt.Errorf("no cleaned postings in %s: run `skillx clean` first", filepath.Dir(p))
+	}
+	return nil
 }
 
 func (o *featuresOptions) config(g *globalOptions) features.Config {
@@ -66,8 +79,8 @@ Examples:
   skillx features --encoder hashing --samples 8 --workdir /data/kaggle`,
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o featuresOptions
-			o.addFlags(fs)
-			return stageCommand(func() (features.Config, error) { return o.config(g), nil }, features.Run,
+			o.addFlags(fs, g)
+			return stageCommand(func() (features.Config, error) { return o.config(g), needClean(g.workdir) }, features.Run,
 				func(res *features.Result) { printFeatures(g, res) })
 		},
 	})

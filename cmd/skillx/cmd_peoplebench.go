@@ -11,8 +11,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "people-bench",
-		summary: "build a benchmark of 5-skill people from real LinkedIn postings",
+		name:     "people-bench",
+		readOnly: true,
+		summary:  "build a benchmark of 5-skill people from real LinkedIn postings",
 		usage: `Builds a person-shaped benchmark: each "person" is 5 skills drawn from one real LinkedIn posting
 whose job title (read from the posting's link) maps to a Kaggle role or an O*NET occupation, by
 exact match of the normalised title, else by its longest leading run of at least two words

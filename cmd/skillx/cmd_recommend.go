@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/textsafe"
 	"github.com/skillx/skillx/recommend"
 )
 
@@ -25,7 +26,8 @@ func (o *recommendOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.person.CurrentRole, "role", "", "one person's current role (with --skills, instead of --users)")
 	fs.StringVar(&o.person.Skills, "skills", "", `one person's skills, separated by ";" or "|"`)
 	fs.StringVar(&o.person.ID, "user-id", "", "id of the person given by --role and --skills (default cli-<hash of role and skills>)")
-	fs.StringVar(&o.cfg.OutDir, "out", "", "reports folder (default <workdir>/reports/users)")
+	fs.StringVar(&o.cfg.OutDir, "out", "", "reports folder (default <workdir>/reports/users; for --role and --skills, <workdir>/reports/one)")
+	fs.BoolVar(&o.cfg.AllowOutsideWorkdir, "allow-outside-workdir", false, "write reports where a symbolic link in the reports folder's path leads out of the workdir (the real folder is printed)")
 	fs.StringVar(&o.cfg.Model, "model", "", "ONNX classifier (default <workdir>/models/classifier.onnx)")
 	fs.StringVar(&o.cfg.Labels, "labels", "", "classifier.json or a JSON list of labels (default <workdir>/models/classifier.json)")
 	fs.StringVar(&o.cfg.Encoder.Kind, "encoder", features.EncoderAuto, "encoder of the skills: auto (the model's), minilm, hashing; its id must be the model's")
@@ -53,6 +55,11 @@ func (o *recommendOptions) config(g *globalOptions) (recommend.Config, error) {
 		return cfg, usagef("one person needs both --role and --skills")
 	}
 	if single {
+		for _, f := range []struct{ flag, value string }{{"--role", o.person.CurrentRole}, {"--skills", o.person.Skills}, {"--user-id", o.person.ID}} {
+			if p := textsafe.Problem(f.value); p != "" {
+				return cfg, usagef("%s %s; control characters are not allowed", f.flag, p)
+			}
+		}
 		p := o.person
 		cfg.Person = &p
 	}
@@ -86,8 +93,14 @@ func (o *recommendOptions) config(g *globalOptions) (recommend.Config, error) {
 	return cfg, nil
 }
 
+// printRecommend prints what a run did: for one person, the report and its files (nothing
+// when it failed: the error says why); for a users file, the counts and the output paths that
+// were written.
 func printRecommend(g *globalOptions, res *recommend.Result, single bool) {
-	if single && len(res.Outcomes) == 1 && res.Outcomes[0].Text != "" {
+	if single {
+		if len(res.Outcomes) != 1 || res.Outcomes[0].Text == "" {
+			return
+		}
 		o := res.Outcomes[0]
 		if text, err := os.ReadFile(o.Text); err == nil {
 			g.stdout.Write(text)
@@ -99,7 +112,10 @@ func printRecommend(g *globalOptions, res *recommend.Result, single bool) {
 	fmt.Fprintf(g.stdout, "recommend: %d users: %d written, %d unchanged, %d failed; analyst %s; encoder %s; %d prompt + %d output tokens; %.1fs\n",
 		len(res.Outcomes), res.Written, res.Unchanged, res.Failed, res.Analyst.Label(), res.Encoder,
 		res.PromptTokens, res.OutputTokens, res.Wall.Seconds())
-	fmt.Fprintf(g.stdout, "recommend: reports %s\nrecommend: summary %s\nrecommend: failures %s\n", res.Dir, res.Summary, res.Failures)
+	fmt.Fprintf(g.stdout, "recommend: reports %s\n", res.Dir)
+	if res.Summary != "" {
+		fmt.Fprintf(g.stdout, "recommend: summary %s\nrecommend: failures %s\n", res.Summary, res.Failures)
+	}
 }
 
 func init() {
@@ -116,13 +132,18 @@ analyst; each role its provenance.
 
 Inputs:  --users FILE: CSV with columns user_id, current_role, skills (separated by ; or |) or
          skill_1..skill_5, or JSON Lines {"user_id", "current_role", "skills": [...]};
-         or one person: --role and --skills (its report is also printed).
+         or one person: --role and --skills (its report is also printed). Control
+         characters (ESC, NUL, BEL, ...) in ids, roles and skills are refused.
          <workdir>/models/classifier.onnx, classifier.json; <workdir>/data/clean/roles.parquet
          and data/features/embeddings.arrow (offline analyst).
 Outputs: <workdir>/reports/users/<user>.txt, <user>.md, <user>.json (file names are the ids made
-         safe), summary.csv (one row per person) and failures.jsonl (user, row, stage,
-         reason). A person that cannot be processed never stops the others. A rerun skips people
-         whose report is up to date (--force rewrites them); Gemini answers are cached.
+         safe), summary.csv (one row per person; a cell starting with = + - @ gets a leading
+         ') and failures.jsonl (user, row, stage, reason). One person's report goes to
+         <workdir>/reports/one/ instead. A person that cannot be processed never stops the
+         others. A rerun skips people whose report is up to date (--force rewrites them);
+         Gemini answers are cached; a --batch job killed while polling is resumed.
+Exit:    0 every report written or up to date; 3 finished, but some people failed (see
+         failures.jsonl); 1 every person failed, or an error; 2 usage; 130 interrupted.
 
 Examples:
   skillx recommend --users data/sample/users.csv --workdir .

@@ -13,8 +13,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "testmodel",
-		summary: "write a random-weight BERT-shaped encoder (for tests and benchmarks)",
+		name:     "testmodel",
+		readOnly: true,
+		summary:  "write a random-weight BERT-shaped encoder (for tests and benchmarks)",
 		usage: `Writes a BERT-shaped sentence encoder with random weights from a fixed seed, with the inputs,
 outputs and operators of a real all-MiniLM-L6-v2 export, so that the ONNX Runtime path of the
 pipeline can be run and timed where the real weights cannot be downloaded. Its vectors carry
@@ -32,6 +33,9 @@ Example:
 			fs.StringVar(&out, "out", "", "folder to write (required)")
 			fs.Uint64Var(&seed, "seed", 1, "weight seed")
 			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected arguments %q", args)
+				}
 				if out == "" || tok == "" {
 					return usagef("--out and --tokenizer are required")
 				}

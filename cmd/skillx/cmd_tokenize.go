@@ -11,8 +11,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "tokenize",
-		summary: "print the word-piece ids of texts (BERT WordPiece, as Hugging Face)",
+		name:     "tokenize",
+		readOnly: true,
+		summary:  "print the word-piece ids of texts (BERT WordPiece, as Hugging Face)",
 		usage: `Tokenizes each TEXT argument with a tokenizer.json (or vocab.txt) and prints one line per text:
 the ids, a tab, and the word pieces. The ids are exactly Hugging Face's (BertNormalizer,
 BertPreTokenizer, WordPiece, [CLS] ... [SEP]), truncated to --max-length word pieces.
@@ -25,6 +26,7 @@ Example:
 			var maxLen int
 			fs.StringVar(&path, "tokenizer", "models/all-MiniLM-L6-v2/tokenizer.json", "tokenizer.json or vocab.txt")
 			fs.IntVar(&maxLen, "max-length", tokenizer.DefaultMaxLength, "word pieces per text, [CLS] and [SEP] included")
+			g.check(zeroOrAtLeast("max-length", &maxLen, 2))
 			return func(ctx context.Context, args []string) error {
 				if len(args) == 0 {
 					return usagef("no text: pass one or more TEXT arguments")

@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/train"
 )
 
@@ -16,34 +18,63 @@ type trainOptions struct {
 	hidden string
 }
 
-func (o *trainOptions) addFlags(fs *flag.FlagSet) {
+// trainRemovedFlags are the train flags that were renamed.
+var trainRemovedFlags = map[string]string{
+	"batch": "the training mini-batch size is --mini-batch; recommend's --batch is the Gemini Batch API",
+}
+
+// addFlags registers the training flags on fs and their checks on g.
+func (o *trainOptions) addFlags(fs *flag.FlagSet, g *globalOptions) {
 	o.cfg = train.DefaultConfig()
 	fs.StringVar(&o.hidden, "hidden", "512,256,128", "hidden layer widths, comma-separated")
 	fs.Float64Var(&o.cfg.LearningRate, "learning-rate", o.cfg.LearningRate, "Adam learning rate")
-	fs.IntVar(&o.cfg.BatchSize, "batch", o.cfg.BatchSize, "mini-batch size")
+	fs.IntVar(&o.cfg.BatchSize, "mini-batch", o.cfg.BatchSize, "training examples per mini-batch (Adam step)")
 	fs.IntVar(&o.cfg.Epochs, "epochs", o.cfg.Epochs, "maximum epochs")
 	fs.IntVar(&o.cfg.Patience, "patience", o.cfg.Patience, "stop after this many epochs without a better validation accuracy (0: never)")
 	fs.Float64Var(&o.cfg.Split.Test, "test", o.cfg.Split.Test, "share of groups (distinct posting texts) held out for evaluate")
 	fs.Float64Var(&o.cfg.Split.Validation, "validation", o.cfg.Split.Validation, "share of the training samples (inside groups) used for early stopping")
 	fs.Uint64Var(&o.cfg.Seed, "train-seed", o.cfg.Seed, "seed of the split, the weights and the shuffling")
 	fs.IntVar(&o.cfg.Threads, "train-threads", 0, "training goroutines (0: all cores)")
+	g.check(positive("learning-rate", &o.cfg.LearningRate), atLeast("mini-batch", &o.cfg.BatchSize, 1),
+		atLeast("epochs", &o.cfg.Epochs, 1), atLeast("patience", &o.cfg.Patience, 0),
+		share("test", &o.cfg.Split.Test), share("validation", &o.cfg.Split.Validation),
+		atLeast("train-threads", &o.cfg.Threads, 0), func() error { _, err := o.hiddenWidths(); return err })
 }
 
-func (o *trainOptions) config(g *globalOptions) (train.Config, error) {
-	cfg := o.cfg
-	cfg.Hidden = []int{}
+// hiddenWidths parses --hidden.
+func (o *trainOptions) hiddenWidths() ([]int, error) {
+	widths := []int{}
 	for _, f := range strings.Split(o.hidden, ",") {
 		if strings.TrimSpace(f) == "" {
 			continue
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n <= 0 {
-			return cfg, usagef("--hidden %q: want positive widths separated by commas", o.hidden)
+			return nil, usagef("--hidden %q: want positive widths separated by commas", o.hidden)
 		}
-		cfg.Hidden = append(cfg.Hidden, n)
+		widths = append(widths, n)
 	}
+	return widths, nil
+}
+
+func (o *trainOptions) config(g *globalOptions) (train.Config, error) {
+	cfg := o.cfg
+	hidden, err := o.hiddenWidths()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Hidden = hidden
 	cfg.Workdir, cfg.Force, cfg.Version, cfg.Logger = g.workdir, g.force, version, g.log
 	return cfg, nil
+}
+
+// needFeatures fails, naming the stage to run, when workdir has no features.
+func needFeatures(workdir string) error {
+	_, examples := features.OutputPaths(workdir)
+	if !fileExists(examples) {
+		return fmt.Errorf("no features in %s: run `skillx features` first", filepath.Dir(examples))
+	}
+	return nil
 }
 
 func printTrain(g *globalOptions, res *train.Result) {
@@ -96,12 +127,17 @@ Outputs: <workdir>/models/classifier.onnx (input "embedding" float32 [N, D], out
          <workdir>/reports/training/curve.png and curve.csv (the serving model).
 
 Example:
-  skillx train --workdir . --epochs 60 --batch 256`,
+  skillx train --workdir . --epochs 60 --mini-batch 256`,
+		removedFlags: trainRemovedFlags,
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o trainOptions
-			o.addFlags(fs)
-			return stageCommand(func() (train.Config, error) { return o.config(g) }, train.Run,
-				func(res *train.Result) { printTrain(g, res) })
+			o.addFlags(fs, g)
+			return stageCommand(func() (train.Config, error) {
+				if err := needFeatures(g.workdir); err != nil {
+					return train.Config{}, err
+				}
+				return o.config(g)
+			}, train.Run, func(res *train.Result) { printTrain(g, res) })
 		},
 	})
 }

@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/records"
@@ -21,15 +26,191 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 func TestHelpForEveryCommand(t *testing.T) {
 	for _, c := range commands {
-		code, out, _ := runCLI(t, c.name, "--help")
-		if code != exitOK {
-			t.Errorf("skillx %s --help exit = %d; want %d", c.name, code, exitOK)
-		}
-		for _, want := range []string{"skillx " + c.name, "Example", "-workdir"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("skillx %s --help lacks %q:\n%s", c.name, want, out)
+		for _, flag := range []string{"--help", "-h"} {
+			code, out, errOut := runCLI(t, c.name, flag)
+			if code != exitOK {
+				t.Errorf("skillx %s %s exit = %d; want %d", c.name, flag, code, exitOK)
+			}
+			for _, want := range []string{"skillx " + c.name, "Example", "-workdir"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("skillx %s %s lacks %q:\n%s", c.name, flag, want, out)
+				}
+			}
+			if n := strings.Count(out, "\nFlags:\n"); n != 1 || errOut != "" {
+				t.Errorf("skillx %s %s printed its flags %d times on stdout and %q on stderr; want once, on stdout only", c.name, flag, n, errOut)
+			}
+			if hasWait := strings.Contains(out, "-wait"); hasWait == c.readOnly {
+				t.Errorf("skillx %s --help lists -wait: %v; want %v (read-only: %v)", c.name, hasWait, !c.readOnly, c.readOnly)
 			}
 		}
+	}
+}
+
+// TestUsageErrors checks that a bad command line prints the error and one line pointing to
+// --help (not the whole usage) and exits 2, and that skillx alone prints its usage to stderr
+// and exits 2 while skillx help prints it to stdout and exits 0.
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"run", "--bogus"}, {"train", "--epochs", "x"}, {"recommend", "--nope"}, {"doctor", "extra"}} {
+		code, out, errOut := runCLI(t, args...)
+		want := "run 'skillx " + args[0] + " --help' for usage\n"
+		lines := strings.Count(errOut, "\n")
+		if code != exitUsage || out != "" || !strings.HasSuffix(errOut, want) || lines != 2 {
+			t.Errorf("skillx %q = %d, stdout %q, stderr %q; want %d, nothing on stdout, the error and %q (2 lines)", args, code, out, errOut, exitUsage, want)
+		}
+	}
+	code, out, errOut := runCLI(t)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "Usage: skillx <command>") {
+		t.Errorf("skillx = %d, stdout %q, stderr %q; want %d and the usage on stderr", code, out, errOut, exitUsage)
+	}
+	for _, args := range [][]string{{"help"}, {"--help"}} {
+		code, out, errOut = runCLI(t, args...)
+		if code != exitOK || errOut != "" || !strings.Contains(out, "Usage: skillx <command>") || !strings.Contains(out, "3 finished but some records failed") {
+			t.Errorf("skillx %q = %d, stdout %q, stderr %q; want 0 and the usage (with exit code 3) on stdout", args, code, out, errOut)
+		}
+	}
+	code, out, _ = runCLI(t, "help", "train")
+	if code != exitOK || !strings.Contains(out, "-mini-batch") || strings.Contains(out, "\n  -batch ") {
+		t.Errorf("skillx help train = %d, %q; want 0 and train's flags, --mini-batch and no --batch", code, out)
+	}
+}
+
+// TestFlagValidation checks that bad flag values stop the command before any work: exit 2, a
+// message naming the flag, and the workdir not even created (the lock is taken after the
+// checks).
+func TestFlagValidation(t *testing.T) {
+	tests := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"train", "--epochs", "-3"}, "--epochs -3: want 1 or more"},
+		{[]string{"train", "--mini-batch", "0"}, "--mini-batch 0: want 1 or more"},
+		{[]string{"train", "--batch", "64"}, "the training mini-batch size is --mini-batch"},
+		{[]string{"train", "--learning-rate", "0"}, "--learning-rate 0: want a positive number"},
+		{[]string{"train", "--learning-rate", "NaN"}, "--learning-rate NaN"},
+		{[]string{"train", "--patience", "-1"}, "--patience -1"},
+		{[]string{"train", "--test", "1"}, "--test 1: want a share"},
+		{[]string{"train", "--validation", "-0.1"}, "--validation -0.1"},
+		{[]string{"train", "--train-threads", "-2"}, "--train-threads -2"},
+		{[]string{"train", "--hidden", "512,x"}, "--hidden"},
+		{[]string{"features", "--threads", "-1"}, "--threads -1"},
+		{[]string{"features", "--batch-size", "-4"}, "--batch-size -4"},
+		{[]string{"features", "--samples", "-1"}, "--samples -1"},
+		{[]string{"features", "--max-length", "1"}, "--max-length 1"},
+		{[]string{"evaluate", "--queries", "0"}, "--queries 0"},
+		{[]string{"run", "--input", "x.csv", "--epochs", "-3"}, "--epochs -3"},
+		{[]string{"run", "--input", "x.csv", "--validation", "1.5"}, "--validation 1.5"},
+		{[]string{"run", "--input", "x.csv", "--users", "u.csv", "--workers", "-1"}, "--workers -1"},
+		{[]string{"run", "--input", "x.csv", "--users", "u.csv", "--rpm", "-5"}, "--rpm -5"},
+		{[]string{"run", "--input", "x.csv", "--workers", "8"}, "--workers is a recommend flag"},
+		{[]string{"run", "--input", "x.csv", "--users", "u.csv", "--batch", "256"}, "the training mini-batch size is --mini-batch N"},
+		{[]string{"run"}, "no input"},
+		{[]string{"tokenize", "--max-length", "1", "text"}, "--max-length 1"},
+		{[]string{"bench-data", "--rows", "0", "--output", "x.csv"}, "--rows 0"},
+	}
+	for _, tt := range tests {
+		dir := filepath.Join(t.TempDir(), "work")
+		args := append(append([]string{}, tt.args...), "--workdir", dir)
+		if tt.args[0] == "tokenize" {
+			args = append(tt.args[:len(tt.args)-1:len(tt.args)-1], "--workdir", dir, tt.args[len(tt.args)-1])
+		}
+		code, out, errOut := runCLI(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.msg) {
+			t.Errorf("skillx %q = %d, %q; want %d and %q", tt.args, code, errOut, exitUsage, tt.msg)
+		}
+		if strings.Contains(out+errOut, "level=") {
+			t.Errorf("skillx %q logged before failing its checks: %s", tt.args, errOut)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("skillx %q created its workdir before failing its checks (stat: %v)", tt.args, err)
+		}
+	}
+}
+
+// TestStageBeforeItsInputs checks that a stage run too early names the stage to run first.
+func TestStageBeforeItsInputs(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		cmd, want string
+	}{
+		{"features", "no cleaned postings in " + filepath.Join(dir, "data", "clean") + ": run `skillx clean` first"},
+		{"train", "no features in " + filepath.Join(dir, "data", "features") + ": run `skillx features` first"},
+		{"evaluate", "no trained model in " + filepath.Join(dir, "models") + ": run `skillx train` first"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runCLI(t, tt.cmd, "--workdir", dir)
+		if code != exitFailure || !strings.Contains(errOut, tt.want) {
+			t.Errorf("skillx %s on an empty workdir = %d, %q; want %d and %q", tt.cmd, code, errOut, exitFailure, tt.want)
+		}
+	}
+}
+
+// fakePartial is an error that asks for exit code 3, as a stage that finished with some
+// records failed returns.
+type fakePartial struct{ failed int }
+
+func (e fakePartial) Error() string { return fmt.Sprintf("recommend: %d users failed", e.failed) }
+func (e fakePartial) ExitCode() int { return exitPartial }
+
+// fakeCode is an error with any exit code.
+type fakeCode int
+
+func (e fakeCode) Error() string { return "odd" }
+func (e fakeCode) ExitCode() int { return int(e) }
+
+func TestExitCoder(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+		msg  string
+	}{
+		{fakePartial{2}, exitPartial, "skillx recommend: 2 users failed\n"},
+		{fmt.Errorf("wrapped: %w", fakePartial{5}), exitPartial, "skillx recommend: wrapped: recommend: 5 users failed\n"},
+		{fakeCode(0), exitFailure, "skillx recommend: odd\n"}, // an error never exits 0
+		{fakeCode(4), 4, "skillx recommend: odd\n"},
+		{errors.New("plain"), exitFailure, "skillx recommend: plain\n"},
+		{fmt.Errorf("x: %w", context.Canceled), exitCancelled, "cancelled"},
+		{usagef("--x 1: bad"), exitUsage, "run 'skillx recommend --help' for usage"},
+	}
+	for _, tt := range tests {
+		var e bytes.Buffer
+		if got := exitCode(tt.err, "recommend", &e); got != tt.want || !strings.Contains(e.String(), tt.msg) {
+			t.Errorf("exitCode(%v) = %d, %q; want %d, %q", tt.err, got, e.String(), tt.want, tt.msg)
+		}
+	}
+	if !isPartial(fmt.Errorf("run: %w", fakePartial{1})) || isPartial(fakeCode(4)) || isPartial(errors.New("x")) {
+		t.Error("isPartial does not tell exit code 3 errors from others")
+	}
+}
+
+// TestRunTakesRecommendFlags parses run's command line and checks the config recommend gets.
+func TestRunTakesRecommendFlags(t *testing.T) {
+	g := &globalOptions{stdout: io.Discard, stderr: io.Discard}
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.register(fs)
+	var o runOptions
+	o.addFlags(fs, g)
+	err := fs.Parse([]string{"--workdir", "w", "--input", "x.csv", "--users", "u.csv", "--workers", "7", "--rpm", "0",
+		"--gemini-model", "gemini-x", "--batch", "--timeout", "9s", "--model", "m.onnx", "--encoder", "hashing", "--mini-batch", "32"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range g.checks {
+		if err := c(); err != nil {
+			t.Fatalf("check: %v", err)
+		}
+	}
+	cfg, err := o.recommendConfig(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Users != "u.csv" || cfg.Workers != 7 || cfg.Gemini.RPM != 0 || cfg.Gemini.Model != "gemini-x" || !cfg.Batch ||
+		cfg.Gemini.Timeout != 9*time.Second || cfg.Model != "m.onnx" || cfg.Encoder.Kind != "hashing" || cfg.Workdir != "w" {
+		t.Errorf("recommend config = users %q workers %d rpm %d model %q batch %v timeout %s classifier %q encoder %q workdir %q; want the flags' values",
+			cfg.Users, cfg.Workers, cfg.Gemini.RPM, cfg.Gemini.Model, cfg.Batch, cfg.Gemini.Timeout, cfg.Model, cfg.Encoder.Kind, cfg.Workdir)
+	}
+	if !o.wantsRecommend() || o.train.cfg.BatchSize != 32 {
+		t.Errorf("wantsRecommend %v, train mini-batch %d; want true, 32", o.wantsRecommend(), o.train.cfg.BatchSize)
 	}
 }
 

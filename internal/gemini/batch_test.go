@@ -3,6 +3,8 @@ package gemini
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +12,13 @@ import (
 
 	"github.com/skillx/skillx/internal/gemini/geminitest"
 )
+
+// roleRequest is testRequest with its own current role, so that each id has its own prompt.
+func roleRequest(id, role string) Request {
+	r := testRequest(id)
+	r.CurrentRole = role
+	return r
+}
 
 func TestRecommendBatchLifecycle(t *testing.T) {
 	for _, withMetadata := range []bool{false, true} {
@@ -22,12 +31,12 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 			f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 2, Metadata: withMetadata, Reverse: withMetadata,
 				Answer: func(key string, req genBody) map[string]any {
 					d := person(t, req)
-					switch key {
-					case "bad-reply":
+					switch d.CurrentRole {
+					case "Bad Reply":
 						rep := goodReport(d)
 						rep.Roles = rep.Roles[:4]
 						return map[string]any{"response": genResponse(mustJSON(t, rep))}
-					case "failed":
+					case "Failed":
 						return map[string]any{"error": map[string]any{"code": 500, "message": "internal error for " + testKey}}
 					}
 					return map[string]any{"response": genResponse(mustJSON(t, goodReport(d)))}
@@ -42,11 +51,12 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 			}
 			invalid := testRequest("invalid")
 			invalid.Candidates = invalid.Candidates[:4]
-			ok1, ok2 := testRequest("ok-1"), testRequest("ok-2")
+			ok1, ok2 := roleRequest("ok-1", "Data Analyst"), roleRequest("ok-2", "Sales Rep")
 			ok2.Skills = []string{"Negotiation", "CRM"}
-			reqs := []Request{ok1, invalid, cachedReq, testRequest("bad-reply"), ok2, testRequest("failed")}
+			bad, failed := roleRequest("bad-reply", "Bad Reply"), roleRequest("failed", "Failed")
+			reqs := []Request{ok1, invalid, cachedReq, bad, ok2, failed}
 
-			res, err := c.RecommendBatch(context.Background(), reqs, 5*time.Millisecond)
+			res, err := c.RecommendBatch(context.Background(), reqs, BatchOptions{Poll: 5 * time.Millisecond})
 			if err != nil {
 				t.Fatalf("RecommendBatch: %v", err)
 			}
@@ -61,8 +71,12 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 					t.Errorf("inlined request %s lacks the system instruction or the schema", rq.Metadata["key"])
 				}
 			}
-			if want := []string{"ok-1", "bad-reply", "ok-2", "failed"}; !slices.Equal(sent, want) {
-				t.Errorf("sent %q; want %q (invalid and cached requests stay home)", sent, want)
+			var want []string
+			for _, r := range []Request{ok1, bad, ok2, failed} {
+				want = append(want, PromptHash(r, DefaultModel))
+			}
+			if !slices.Equal(sent, want) {
+				t.Errorf("sent keys %q; want the prompt hashes of ok-1, bad-reply, ok-2, failed (invalid and cached requests stay home)", sent)
 			}
 			if got, want := f.srv.Batch.Gets(), 3; got != want {
 				t.Errorf("polled %d times; want %d (2 running, then done)", got, want)
@@ -91,6 +105,10 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 			if r := res["bad-reply"]; !errors.As(r.Err, &re) || !strings.Contains(r.Err.Error(), "got 4 roles") {
 				t.Errorf("bad-reply: error %v; want a *ReplyError about 4 roles", r.Err)
 			}
+			// An invalid answer was billed: its tokens are counted.
+			if u := res["bad-reply"].Usage; u.PromptTokens != 120 || u.OutputTokens != 330 {
+				t.Errorf("bad-reply usage %+v; want the billed 120 + 330 tokens", u)
+			}
 			var ae *APIError
 			if r := res["failed"]; !errors.As(r.Err, &ae) || ae.Code != 500 {
 				t.Errorf("failed: error %v; want an *APIError with code 500", r.Err)
@@ -108,15 +126,124 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 	}
 }
 
+// TestRecommendBatchSharedPrompts sends 6 people with 2 distinct prompts: the job has 2
+// requests, every person gets a report, and the tokens are counted once per request.
+func TestRecommendBatchSharedPrompts(t *testing.T) {
+	f := newFake(t, answerGood(t))
+	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Metadata: true,
+		Answer: func(key string, req genBody) map[string]any {
+			return map[string]any{"response": genResponse(mustJSON(t, goodReport(person(t, req))))}
+		}}
+	c := newClient(t, f, nil)
+	var reqs []Request
+	for i, id := range []string{"a1", "b1", "a2", "a3", "b2", "b3"} {
+		r := roleRequest(id, "Data Analyst")
+		if i == 1 || i >= 4 {
+			r.CurrentRole = "Nurse"
+		}
+		reqs = append(reqs, r)
+	}
+	// The probabilities Gemini sees are rounded: these two differ only past the 4th digit.
+	reqs[2].Candidates[0].Probability += 1e-7
+	res, err := c.RecommendBatch(context.Background(), reqs, BatchOptions{Poll: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.srv.Batch.Requests()); n != 2 {
+		t.Errorf("the job has %d requests; want 2 (one per distinct prompt)", n)
+	}
+	prompt, output, attempts := 0, 0, 0
+	for _, r := range reqs {
+		got := res[r.UserID]
+		if got.Err != nil || got.Report == nil {
+			t.Errorf("%s: %v; want a report", r.UserID, got.Err)
+			continue
+		}
+		if p := got.Report.Roles[0].Provenance.Probability; p != r.Candidates[0].Probability {
+			t.Errorf("%s: kept role's probability %v; want its own %v", r.UserID, p, r.Candidates[0].Probability)
+		}
+		prompt += got.Usage.PromptTokens
+		output += got.Usage.OutputTokens
+		attempts += got.Usage.Attempts
+	}
+	if prompt != 2*120 || output != 2*330 || attempts != 2 {
+		t.Errorf("tokens %d + %d in %d attempts; want %d + %d in 2 (what was billed)", prompt, output, attempts, 2*120, 2*330)
+	}
+	if !res["a2"].Usage.Cached || res["a1"].Usage.Cached {
+		t.Errorf("a1 cached %v, a2 cached %v; want the first of a prompt billed and the others shared", res["a1"].Usage.Cached, res["a2"].Usage.Cached)
+	}
+}
+
+// TestRecommendBatchResume: polling fails for good while the job runs (as if the run were
+// killed); the job's name is kept, and the next call for the same people resumes that job
+// instead of paying for a new one. A call for other people then cancels a saved job.
+func TestRecommendBatchResume(t *testing.T) {
+	f := newFake(t, answerGood(t))
+	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 1, Metadata: true, FailGets: 3,
+		Answer: func(key string, req genBody) map[string]any {
+			return map[string]any{"response": genResponse(mustJSON(t, goodReport(person(t, req))))}
+		}}
+	c := newClient(t, f, func(cfg *Config) { cfg.MaxRetries = 2 })
+	state := filepath.Join(t.TempDir(), "batch", "job.json")
+	if err := os.MkdirAll(filepath.Dir(state), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := BatchOptions{Poll: time.Millisecond, StateFile: state}
+	reqs := []Request{roleRequest("u1", "Data Analyst"), roleRequest("u2", "Nurse")}
+
+	_, err := c.RecommendBatch(context.Background(), reqs, opts)
+	if err == nil || !strings.Contains(err.Error(), "a rerun with the same people resumes it") {
+		t.Fatalf("RecommendBatch with failing polls = %v; want a poll error saying a rerun resumes the job", err)
+	}
+	saved, rerr := os.ReadFile(state)
+	if rerr != nil || !strings.Contains(string(saved), geminitest.JobName) {
+		t.Fatalf("state file %s = %q, %v; want the job's name", state, saved, rerr)
+	}
+
+	res, err := c.RecommendBatch(context.Background(), reqs, opts)
+	if err != nil {
+		t.Fatalf("resumed RecommendBatch: %v", err)
+	}
+	if got := f.srv.Batch.Creates(); got != 1 {
+		t.Errorf("%d jobs created; want 1 (the rerun resumes the saved job)", got)
+	}
+	for _, r := range reqs {
+		if res[r.UserID].Err != nil || res[r.UserID].Usage.PromptTokens != 120 {
+			t.Errorf("%s after the resume: %+v; want a report with its tokens", r.UserID, res[r.UserID])
+		}
+	}
+	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("state file after the job's answers were cached: %v; want it removed", err)
+	}
+
+	// A job saved for other people is cancelled, and a new one created.
+	f.srv.Batch.Update(func(b *geminitest.Batch) { b.FailGets, b.Running = 6, 5 }) // the next job's polls fail: it is saved
+	if _, err := c.RecommendBatch(context.Background(), []Request{roleRequest("u3", "Chef")}, opts); err == nil {
+		t.Fatal("RecommendBatch with failing polls: no error")
+	}
+	f.srv.Batch.Update(func(b *geminitest.Batch) { b.FailGets = 0 })
+	res, err = c.RecommendBatch(context.Background(), []Request{roleRequest("u4", "Pilot")}, opts)
+	if err != nil || res["u4"].Err != nil {
+		t.Fatalf("RecommendBatch for other people = %+v, %v", res, err)
+	}
+	if got, cancels := f.srv.Batch.Creates(), f.srv.Batch.Cancels(); got != 3 || !slices.Equal(cancels, []string{"batches/job-124"}) {
+		t.Errorf("%d jobs created, cancelled %q; want 3 and the saved job batches/job-124 cancelled", got, cancels)
+	}
+}
+
 func TestRecommendBatchFailedJob(t *testing.T) {
 	f := newFake(t, answerGood(t))
 	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 1, Fail: true}
 	c := newClient(t, f, nil)
-	res, err := c.RecommendBatch(context.Background(), []Request{testRequest("u1"), testRequest("u2")}, time.Millisecond)
+	state := filepath.Join(t.TempDir(), "job.json")
+	res, err := c.RecommendBatch(context.Background(), []Request{roleRequest("u1", "Nurse"), testRequest("u2")}, BatchOptions{Poll: time.Millisecond, StateFile: state})
 	if err == nil || !strings.Contains(err.Error(), "JOB_STATE_FAILED") {
 		t.Fatalf("RecommendBatch = %v, %v; want an error naming the failed state", res, err)
 	}
 	assertNoKey(t, err)
+	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("state file of a failed job: %v; want it removed (nothing to resume)", err)
+	}
 }
 
 func TestRecommendBatchCancelledContext(t *testing.T) {
@@ -136,7 +263,8 @@ func TestRecommendBatchCancelledContext(t *testing.T) {
 		go cancel()
 		return sleepCtx(ctx, d) // returns when the context ends, not in an hour
 	}
-	_, err := c.RecommendBatch(ctx, []Request{testRequest("u1")}, time.Hour)
+	state := filepath.Join(t.TempDir(), "job.json")
+	_, err := c.RecommendBatch(ctx, []Request{testRequest("u1")}, BatchOptions{Poll: time.Hour, StateFile: state})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("RecommendBatch error = %v; want the context's error", err)
 	}
@@ -145,6 +273,9 @@ func TestRecommendBatchCancelledContext(t *testing.T) {
 	}
 	if !f.srv.Batch.Cancelled() {
 		t.Errorf("the job was not cancelled when the context ended")
+	}
+	if _, err := os.Stat(state); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("state file of a cancelled job: %v; want it removed", err)
 	}
 }
 
@@ -160,7 +291,7 @@ func TestRecommendBatchInputErrors(t *testing.T) {
 		{"no id", []Request{testRequest("")}, "request 1 has no user id"},
 	}
 	for _, tt := range tests {
-		if _, err := c.RecommendBatch(context.Background(), tt.reqs, time.Millisecond); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := c.RecommendBatch(context.Background(), tt.reqs, BatchOptions{Poll: time.Millisecond}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v; want %q", tt.name, err, tt.want)
 		}
 	}
@@ -168,7 +299,7 @@ func TestRecommendBatchInputErrors(t *testing.T) {
 		t.Errorf("server got %d calls; want none", got)
 	}
 	// Nothing to send: no job.
-	res, err := c.RecommendBatch(context.Background(), nil, time.Millisecond)
+	res, err := c.RecommendBatch(context.Background(), nil, BatchOptions{Poll: time.Millisecond})
 	if err != nil || len(res) != 0 {
 		t.Errorf("empty batch = %v, %v; want an empty map", res, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -191,7 +192,9 @@ func (c *Client) Model() string { return c.model }
 // Recommend returns the validated report for r, from the cache when present, otherwise from
 // Gemini, retrying as Config says. The error wraps ErrInvalidRequest (r cannot be sent),
 // *APIError (an HTTP error answer: 400/401/403/404 at once, 429/5xx once retries are spent),
-// ErrTimeout, *ReplyError (no valid reply within the retries), or the context's error.
+// ErrTimeout, ErrUnreachable (no connection could be made), *ReplyError (no valid reply
+// within the retries), or the context's error. The Usage counts every reply billed, also
+// when the call fails (invalid replies are billed too).
 func (c *Client) Recommend(ctx context.Context, r Request) (*Report, Usage, error) {
 	start := time.Now()
 	var u Usage
@@ -262,7 +265,8 @@ func (c *Client) generate(ctx context.Context, cont []*genai.Content, cfg *genai
 
 // callError turns an error of one genai call into this package's errors: ErrTimeout when
 // the per-request timeout (not the caller's context) ended it, *APIError for an HTTP error
-// answer, and otherwise the error with the key removed.
+// answer, ErrUnreachable when no connection could be made, and otherwise the error with the
+// key removed.
 func (c *Client) callError(ctx, actx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -278,8 +282,28 @@ func (c *Client) callError(ctx, actx context.Context, err error) error {
 	if errors.As(err, &gp) && gp != nil {
 		return c.rd.apiError(*gp)
 	}
+	if ctx.Err() == nil && unreachable(err) {
+		return &unreachableError{err: tidy(c.rd.err(err))}
+	}
 	return tidy(c.rd.err(err))
 }
+
+// unreachable reports whether err says that no connection to the server could be made: a
+// name that does not resolve, a refused or unroutable connection, a proxy that cannot connect.
+func unreachable(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
+}
+
+// unreachableError is a request that could not reach the server; it matches ErrUnreachable.
+type unreachableError struct{ err error }
+
+func (e *unreachableError) Error() string   { return ErrUnreachable.Error() + " (" + e.err.Error() + ")" }
+func (e *unreachableError) Unwrap() []error { return []error{ErrUnreachable, e.err} }
 
 // maxErrorText bounds the text of errors that carry a response body (an HTML error page, a
 // garbled answer).
@@ -360,11 +384,20 @@ func tokens(resp *genai.GenerateContentResponse) (prompt, output int) {
 	return int(m.PromptTokenCount), int(m.CandidatesTokenCount) + int(m.ThoughtsTokenCount)
 }
 
-// reportFrom extracts and validates the report in resp; the error is a *ReplyError.
+// reportFrom extracts and validates the report in resp; the error is a *ReplyError. The
+// model's text is untrusted: control characters are removed (ParseReport) and the API key,
+// should the reply echo it, is redacted from every text of the report before it is checked
+// again and returned, so that it can reach no report, summary, cache or log.
 func (c *Client) reportFrom(r Request, resp *genai.GenerateContentResponse) (*Report, error) {
 	text, notes := replyText(resp)
 	rep, err := ParseReport(r, []byte(text))
 	if err == nil {
+		if !rep.mapTexts(c.rd.str) {
+			return rep, nil
+		}
+		if problems := check(r, rep); len(problems) > 0 {
+			return nil, &ReplyError{Problems: problems, Reply: c.rd.str(truncate([]byte(text)))}
+		}
 		return rep, nil
 	}
 	var re *ReplyError

@@ -110,14 +110,14 @@ func (rd redactor) str(s string) string {
 
 // err returns err unchanged when its message does not contain the key, and otherwise an
 // error with the key removed that still matches context.Canceled, context.DeadlineExceeded,
-// ErrTimeout and ErrInvalidRequest under errors.Is (the rest of its chain is dropped: it
+// ErrTimeout, ErrUnreachable and ErrInvalidRequest under errors.Is (the rest of its chain is dropped: it
 // could print the key).
 func (rd redactor) err(err error) error {
 	if err == nil || rd.key == "" || !strings.Contains(err.Error(), rd.key) {
 		return err
 	}
 	re := &redactedError{msg: rd.str(err.Error())}
-	for _, s := range []error{context.Canceled, context.DeadlineExceeded, ErrTimeout, ErrInvalidRequest} {
+	for _, s := range []error{context.Canceled, context.DeadlineExceeded, ErrTimeout, ErrUnreachable, ErrInvalidRequest} {
 		if errors.Is(err, s) {
 			re.cause = s
 			break

@@ -124,8 +124,41 @@ type Usage struct {
 	Latency time.Duration `json:"latency_ns"`
 	// Attempts is the number of HTTP requests made (0 for a cached report).
 	Attempts int `json:"attempts"`
-	// Cached reports that the report came from the cache and cost nothing.
+	// Cached reports that the report came from the cache and cost nothing (in a batch, also
+	// the answer of a person whose prompt another person of the same job had).
 	Cached bool `json:"cached"`
+}
+
+// mapTexts replaces every text of the report (role names, provenance, descriptions, skill
+// matches, recommendations) by f of it, and reports whether any changed.
+func (rep *Report) mapTexts(f func(string) string) bool {
+	changed := false
+	set := func(p *string) {
+		if v := f(*p); v != *p {
+			*p, changed = v, true
+		}
+	}
+	for i := range rep.Roles {
+		rr := &rep.Roles[i]
+		set(&rr.Role)
+		set(&rr.Provenance.Replaces)
+		set(&rr.Provenance.Reason)
+		set(&rr.JobDescription)
+		set(&rr.MatchSummary)
+		set(&rr.SkillApplication)
+		for j := range rr.SkillMatches {
+			m := &rr.SkillMatches[j]
+			set(&m.Skill)
+			level := string(m.Match)
+			set(&level)
+			m.Match = MatchLevel(level)
+			set(&m.Justification)
+		}
+		for j := range rr.Development {
+			set(&rr.Development[j])
+		}
+	}
+	return changed
 }
 
 // ErrNoKey is returned by New when no API key is configured.
@@ -137,6 +170,11 @@ var ErrInvalidRequest = errors.New("invalid request")
 
 // ErrTimeout is wrapped by the error for an attempt that took longer than Config.Timeout.
 var ErrTimeout = errors.New("gemini request timed out")
+
+// ErrUnreachable is wrapped by the error for an attempt that could not connect to the API at
+// all (no network, a name that does not resolve, a refused connection): the caller may
+// suggest working offline.
+var ErrUnreachable = errors.New("gemini cannot be reached")
 
 // APIError is an HTTP error answer from the Gemini API (or a per-request error in a batch).
 type APIError struct {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/skillx/skillx/internal/textsafe"
 )
 
 // maxReplyKept bounds ReplyError.Reply.
@@ -20,7 +22,8 @@ const maxReplyKept = 8 << 10
 //
 // The returned report is normalised: names of kept roles, replaced roles and skills are
 // spelled as in r, skill matches follow r's skill order, a kept role carries its candidate's
-// probability, match levels are capitalised and texts trimmed.
+// probability, match levels are capitalised and texts trimmed; control characters (other
+// than line feeds and tabs) are removed from every text before it is checked.
 func ParseReport(r Request, data []byte) (*Report, error) {
 	return parse(r, data, SourceGemini)
 }
@@ -46,6 +49,7 @@ func parse(r Request, data []byte, replacer Source) (*Report, error) {
 	if dec.More() {
 		return nil, &ReplyError{Problems: []string{"reply has data after the JSON object"}, Reply: truncate(data)}
 	}
+	rep.mapTexts(textsafe.Strip) // the model's text never carries terminal escapes into reports
 	if problems := checkWith(r, &rep, replacer); len(problems) > 0 {
 		return nil, &ReplyError{Problems: problems, Reply: truncate(data)}
 	}

@@ -25,45 +25,24 @@ type series struct {
 	val    bool // a validation series (drawn dashed, in the validation colour)
 }
 
+// noValidation is the legend entry and title note of a run without a validation set.
+const noValidation = "no validation set"
+
 // TrainingCurve writes a PNG of per-epoch training curves to path: training and validation loss
 // in the top panel, training and validation accuracy in the bottom one, with the best epoch
 // marked by a vertical line (and a ring on the validation curves) in both. best is an epoch
 // number, one of epochs; a negative best marks nothing. Any of the four series may be empty
-// (nil) to leave it out, and the accuracy panel is left out when both accuracy series are. It
-// fails when epochs is empty or not strictly increasing, when a series is neither empty nor as
-// long as epochs, when every series is empty, when a value is not finite, or when a
-// non-negative best is not in epochs.
+// (nil) to leave it out, and the accuracy panel is left out when both accuracy series are.
+// When both validation series are empty (a run without a validation set), only the training
+// curves are drawn, the title and legends say "no validation set", and no best epoch is
+// marked: it was chosen without validation figures. It fails when epochs is empty or not
+// strictly increasing, when a series is neither empty nor as long as epochs, when every series
+// is empty, when a value is not finite, or when a non-negative best is not in epochs.
 func TrainingCurve(path string, epochs []int, trainLoss, valLoss, trainAcc, valAcc []float64, best int, title string) error {
-	loss := []series{{"training loss", trainLoss, false}, {"validation loss", valLoss, true}}
-	acc := []series{{"training accuracy", trainAcc, false}, {"validation accuracy", valAcc, true}}
-	if err := checkCurves(epochs, append(slices.Clone(loss), acc...), best); err != nil {
+	panels, _, err := curvePanels(epochs, trainLoss, valLoss, trainAcc, valAcc, best, title)
+	if err != nil {
 		return fmt.Errorf("training curve %s: %w", path, err)
 	}
-	bestIdx := slices.Index(epochs, best)
-
-	var panels []*plot.Plot
-	for _, group := range [][]series{loss, acc} {
-		if len(group[0].values) == 0 && len(group[1].values) == 0 {
-			continue
-		}
-		p, err := curvePanel(epochs, group, bestIdx)
-		if err != nil {
-			return fmt.Errorf("training curve %s: %w", path, err)
-		}
-		panels = append(panels, p)
-	}
-	panels[0].Title.Text = title
-	if bestIdx >= 0 {
-		panels[0].Title.Text += fmt.Sprintf(" (best epoch %d)", best)
-	}
-	panels[0].Y.Label.Text = "loss"
-	panels[len(panels)-1].X.Label.Text = "epoch"
-	if len(panels) == 2 {
-		panels[1].Y.Label.Text = "accuracy"
-	} else if len(acc[0].values)+len(acc[1].values) > 0 {
-		panels[0].Y.Label.Text = "accuracy"
-	}
-
 	return render(path, curveWidth, curveHeight, func(c draw.Canvas) {
 		tiles := draw.Tiles{Rows: len(panels), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6),
 			PadLeft: vg.Points(6), PadRight: vg.Points(12), PadY: vg.Points(14)}
@@ -76,6 +55,53 @@ func TrainingCurve(path string, epochs []int, trainLoss, valLoss, trainAcc, valA
 			p.Draw(canvases[i][0])
 		}
 	})
+}
+
+// curvePanels checks TrainingCurve's inputs and returns its panels, top first, with the
+// legend entries of each.
+func curvePanels(epochs []int, trainLoss, valLoss, trainAcc, valAcc []float64, best int, title string) ([]*plot.Plot, [][]string, error) {
+	loss := []series{{"training loss", trainLoss, false}, {"validation loss", valLoss, true}}
+	acc := []series{{"training accuracy", trainAcc, false}, {"validation accuracy", valAcc, true}}
+	if err := checkCurves(epochs, append(slices.Clone(loss), acc...), best); err != nil {
+		return nil, nil, err
+	}
+	noVal := len(valLoss) == 0 && len(valAcc) == 0
+	bestIdx := slices.Index(epochs, best)
+	if noVal {
+		bestIdx = -1
+	}
+
+	var panels []*plot.Plot
+	var legends [][]string
+	for _, group := range [][]series{loss, acc} {
+		if len(group[0].values) == 0 && len(group[1].values) == 0 {
+			continue
+		}
+		p, legend, err := curvePanel(epochs, group, bestIdx)
+		if err != nil {
+			return nil, nil, err
+		}
+		if noVal {
+			p.Legend.Add(noValidation)
+			legend = append(legend, noValidation)
+		}
+		panels, legends = append(panels, p), append(legends, legend)
+	}
+	panels[0].Title.Text = title
+	switch {
+	case noVal:
+		panels[0].Title.Text += " (" + noValidation + ")"
+	case bestIdx >= 0:
+		panels[0].Title.Text += fmt.Sprintf(" (best epoch %d)", best)
+	}
+	panels[0].Y.Label.Text = "loss"
+	panels[len(panels)-1].X.Label.Text = "epoch"
+	if len(panels) == 2 {
+		panels[1].Y.Label.Text = "accuracy"
+	} else if len(acc[0].values)+len(acc[1].values) > 0 {
+		panels[0].Y.Label.Text = "accuracy"
+	}
+	return panels, legends, nil
 }
 
 // checkCurves checks TrainingCurve's inputs.
@@ -113,8 +139,9 @@ func checkCurves(epochs []int, all []series, best int) error {
 }
 
 // curvePanel returns one panel with the non-empty series of group, a grid, a legend, and the best
-// epoch (index bestIdx into epochs, or -1) marked.
-func curvePanel(epochs []int, group []series, bestIdx int) (*plot.Plot, error) {
+// epoch (index bestIdx into epochs, or -1) marked, and the names in its legend.
+func curvePanel(epochs []int, group []series, bestIdx int) (*plot.Plot, []string, error) {
+	var legend []string
 	p := newPlot(14, 12, 10)
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = group[0].name == "training loss" // loss falls, accuracy rises: keep clear of the curves
@@ -132,7 +159,7 @@ func curvePanel(epochs []int, group []series, bestIdx int) (*plot.Plot, error) {
 		}
 		line, points, err := plotter.NewLinePoints(xys)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.name, err)
+			return nil, nil, fmt.Errorf("%s: %w", s.name, err)
 		}
 		line.Width = vg.Points(1.5)
 		line.Color = trainColor
@@ -148,10 +175,11 @@ func curvePanel(epochs []int, group []series, bestIdx int) (*plot.Plot, error) {
 		}
 		p.Add(line, points)
 		p.Legend.Add(s.name, line)
+		legend = append(legend, s.name)
 		if bestIdx >= 0 && s.val {
 			ring, err := plotter.NewScatter(plotter.XYs{xys[bestIdx]})
 			if err != nil {
-				return nil, fmt.Errorf("%s best epoch: %w", s.name, err)
+				return nil, nil, fmt.Errorf("%s best epoch: %w", s.name, err)
 			}
 			ring.Shape = draw.RingGlyph{}
 			ring.Radius = vg.Points(6)
@@ -172,15 +200,17 @@ func curvePanel(epochs []int, group []series, bestIdx int) (*plot.Plot, error) {
 		x := float64(epochs[bestIdx])
 		mark, err := plotter.NewLine(plotter.XYs{{X: x, Y: p.Y.Min}, {X: x, Y: p.Y.Max}})
 		if err != nil {
-			return nil, fmt.Errorf("best epoch line: %w", err)
+			return nil, nil, fmt.Errorf("best epoch line: %w", err)
 		}
 		mark.Color = bestColor
 		mark.Width = vg.Points(1)
 		mark.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 		p.Add(mark)
-		p.Legend.Add(fmt.Sprintf("best epoch %d", epochs[bestIdx]), mark)
+		name := fmt.Sprintf("best epoch %d", epochs[bestIdx])
+		p.Legend.Add(name, mark)
+		legend = append(legend, name)
 	}
-	return p, nil
+	return p, legend, nil
 }
 
 // epochTicks marks whole epochs only, at a step of 1, 2, 5, 10, 20, 50... that gives at most

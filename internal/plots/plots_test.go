@@ -3,12 +3,15 @@ package plots
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -259,4 +262,81 @@ func TestEpochTicks(t *testing.T) {
 			t.Errorf("epochTicks.Ticks(%v, %v) = %v; want %d ticks from %v by %v", tt.lo, tt.hi, ticks, tt.count, tt.first, tt.step)
 		}
 	}
+}
+
+// TestTrainingCurveNoValidation draws the same training curves with and without validation
+// series: without, no pixel may have the validation colour, the legends must say "no validation
+// set" and mark no best epoch, and so must the title.
+func TestTrainingCurveNoValidation(t *testing.T) {
+	epochs, tl, vl, ta, va, best := realisticCurves()
+	last := epochs[len(epochs)-1] // what train passes as best without a validation set
+	dir := t.TempDir()
+	withVal, noVal := filepath.Join(dir, "with.png"), filepath.Join(dir, "without.png")
+	if err := TrainingCurve(withVal, epochs, tl, vl, ta, va, best, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := TrainingCurve(noVal, epochs, tl, nil, ta, nil, last, "t"); err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, noVal, pixels(curveWidth), pixels(curveHeight))
+	if n := countColor(t, withVal, valColor); n < 200 {
+		t.Errorf("with validation: %d pixels of the validation colour; want the validation curves drawn (>= 200)", n)
+	}
+	if n := countColor(t, noVal, valColor); n != 0 {
+		t.Errorf("without validation: %d pixels of the validation colour; want none", n)
+	}
+	if n := countColor(t, noVal, trainColor); n < 200 {
+		t.Errorf("without validation: %d pixels of the training colour; want the training curves drawn (>= 200)", n)
+	}
+
+	tests := []struct {
+		name       string
+		vl, va     []float64
+		best       int
+		title      string
+		lossLegend []string
+		accLegend  []string
+	}{
+		{"with validation", vl, va, best, fmt.Sprintf("t (best epoch %d)", best),
+			[]string{"training loss", "validation loss", fmt.Sprintf("best epoch %d", best)},
+			[]string{"training accuracy", "validation accuracy", fmt.Sprintf("best epoch %d", best)}},
+		{"without validation", nil, nil, last, "t (no validation set)",
+			[]string{"training loss", "no validation set"}, []string{"training accuracy", "no validation set"}},
+	}
+	for _, tt := range tests {
+		panels, legends, err := curvePanels(epochs, tl, tt.vl, ta, tt.va, tt.best, "t")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := panels[0].Title.Text; got != tt.title {
+			t.Errorf("%s: title %q; want %q", tt.name, got, tt.title)
+		}
+		if len(legends) != 2 || !slices.Equal(legends[0], tt.lossLegend) || !slices.Equal(legends[1], tt.accLegend) {
+			t.Errorf("%s: legends %q; want %q and %q", tt.name, legends, tt.lossLegend, tt.accLegend)
+		}
+	}
+}
+
+// countColor returns how many pixels of the PNG at path are exactly c.
+func countColor(t *testing.T, path string, c color.RGBA) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("png.Decode(%s): %v", path, err)
+	}
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if color.RGBAModel.Convert(img.At(x, y)).(color.RGBA) == c {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package geminitest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -19,7 +20,8 @@ import (
 // KeyHeader is the request header that carries the API key.
 const KeyHeader = "x-goog-api-key"
 
-// JobName is the name of the one batch job a Batch serves.
+// JobName is the name of the first batch job a Batch creates; the next are batches/job-124,
+// batches/job-125 and so on.
 const JobName = "batches/job-123"
 
 // Part is one part of a request's content.
@@ -157,15 +159,18 @@ type batchCreateBody struct {
 	} `json:"batch"`
 }
 
-// Batch is one batch job's lifecycle: created PENDING, RUNNING for Running polls, then
-// SUCCEEDED with inlined answers (or FAILED); a cancel makes later polls CANCELLED.
+// Batch serves batch jobs. Each job is created PENDING, answers Running polls RUNNING, then
+// SUCCEEDED with inlined answers (or FAILED); a cancel makes its later polls CANCELLED. The
+// first FailGets polls (of any job) are answered 503.
 type Batch struct {
 	// Model is the model the job must be created for (its name without "models/").
 	Model string
-	// Running is the number of polls answered RUNNING before the end.
+	// Running is the number of polls of each job answered RUNNING before the end.
 	Running int
-	// Fail ends the job FAILED instead of SUCCEEDED.
+	// Fail ends each job FAILED instead of SUCCEEDED.
 	Fail bool
+	// FailGets is the number of polls answered 503 UNAVAILABLE before any is served.
+	FailGets int
 	// Metadata makes each answer carry its request's metadata key.
 	Metadata bool
 	// Reverse gives the answers in reverse request order.
@@ -173,11 +178,28 @@ type Batch struct {
 	// Answer returns the inlined answer to the request whose metadata key is key.
 	Answer func(key string, req Body) map[string]any
 
-	mu        sync.Mutex
-	created   *batchCreateBody
-	creates   int
+	mu      sync.Mutex
+	jobs    []*batchJob
+	gets    int
+	failed  int
+	cancels []string
+}
+
+// batchJob is one job a Batch created.
+type batchJob struct {
+	name      string
+	created   batchCreateBody
 	gets      int
 	cancelled bool
+}
+
+func (b *Batch) job(name string) *batchJob {
+	for _, j := range b.jobs {
+		if j.name == name {
+			return j
+		}
+	}
+	return nil
 }
 
 func (b *Batch) serve(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -190,32 +212,44 @@ func (b *Batch) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 			WriteError(w, 404, "NOT_FOUND", "create path "+p+"; want "+want, nil)
 			return
 		}
-		var cb batchCreateBody
-		if err := json.Unmarshal(body, &cb); err != nil {
+		j := &batchJob{name: fmt.Sprintf("batches/job-%d", 123+len(b.jobs))}
+		if err := json.Unmarshal(body, &j.created); err != nil {
 			WriteError(w, 400, "INVALID_ARGUMENT", err.Error(), nil)
 			return
 		}
-		b.created = &cb
-		b.creates++
-		WriteJSON(w, 200, b.operation("BATCH_STATE_PENDING", nil))
-	case r.Method == http.MethodPost && p == "/v1beta/"+JobName+":cancel":
-		b.cancelled = true
-		WriteJSON(w, 200, map[string]any{})
-	case r.Method == http.MethodGet && p == "/v1beta/"+JobName:
-		if b.created == nil {
+		b.jobs = append(b.jobs, j)
+		WriteJSON(w, 200, b.operation(j, "BATCH_STATE_PENDING", nil))
+	case r.Method == http.MethodPost && strings.HasSuffix(p, ":cancel"):
+		j := b.job(strings.TrimSuffix(strings.TrimPrefix(p, "/v1beta/"), ":cancel"))
+		if j == nil {
 			WriteError(w, 404, "NOT_FOUND", "no such batch", nil)
 			return
 		}
+		j.cancelled = true
+		b.cancels = append(b.cancels, j.name)
+		WriteJSON(w, 200, map[string]any{})
+	case r.Method == http.MethodGet:
+		j := b.job(strings.TrimPrefix(p, "/v1beta/"))
+		if j == nil {
+			WriteError(w, 404, "NOT_FOUND", "no such batch", nil)
+			return
+		}
+		if b.failed < b.FailGets {
+			b.failed++
+			WriteError(w, 503, "UNAVAILABLE", "try again later", nil)
+			return
+		}
 		b.gets++
+		j.gets++
 		switch {
-		case b.cancelled:
-			WriteJSON(w, 200, b.operation("BATCH_STATE_CANCELLED", nil))
-		case b.gets <= b.Running:
-			WriteJSON(w, 200, b.operation("BATCH_STATE_RUNNING", nil))
+		case j.cancelled:
+			WriteJSON(w, 200, b.operation(j, "BATCH_STATE_CANCELLED", nil))
+		case j.gets <= b.Running:
+			WriteJSON(w, 200, b.operation(j, "BATCH_STATE_RUNNING", nil))
 		case b.Fail:
-			WriteJSON(w, 200, b.operation("BATCH_STATE_FAILED", nil))
+			WriteJSON(w, 200, b.operation(j, "BATCH_STATE_FAILED", nil))
 		default:
-			WriteJSON(w, 200, b.operation("BATCH_STATE_SUCCEEDED", b.answers()))
+			WriteJSON(w, 200, b.operation(j, "BATCH_STATE_SUCCEEDED", b.answers(j)))
 		}
 	default:
 		WriteError(w, 404, "NOT_FOUND", "unknown batch path "+p, nil)
@@ -223,16 +257,16 @@ func (b *Batch) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 }
 
 // operation is the long-running-operation shape genai reads a BatchJob from.
-func (b *Batch) operation(state string, answers []any) map[string]any {
+func (b *Batch) operation(j *batchJob, state string, answers []any) map[string]any {
 	md := map[string]any{
 		"@type":       "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerateContentBatch",
-		"name":        JobName,
+		"name":        j.name,
 		"model":       "models/" + b.Model,
-		"displayName": b.created.Batch.DisplayName,
+		"displayName": j.created.Batch.DisplayName,
 		"state":       state,
 		"createTime":  "2026-01-02T03:04:05Z",
 	}
-	op := map[string]any{"name": JobName, "metadata": md}
+	op := map[string]any{"name": j.name, "metadata": md}
 	if answers != nil {
 		md["output"] = map[string]any{"inlinedResponses": map[string]any{"inlinedResponses": answers}}
 		op["done"] = true
@@ -240,9 +274,9 @@ func (b *Batch) operation(state string, answers []any) map[string]any {
 	return op
 }
 
-func (b *Batch) answers() []any {
+func (b *Batch) answers(j *batchJob) []any {
 	var out []any
-	for _, req := range b.created.Batch.InputConfig.Requests.Requests {
+	for _, req := range j.created.Batch.InputConfig.Requests.Requests {
 		key := req.Metadata["key"]
 		a := b.Answer(key, req.Request)
 		if b.Metadata {
@@ -256,35 +290,49 @@ func (b *Batch) answers() []any {
 	return out
 }
 
+// Update runs edit with b locked, to change its settings between (or during) a client's calls.
+func (b *Batch) Update(edit func(b *Batch)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	edit(b)
+}
+
 // Requests returns the inlined requests of the last job created.
 func (b *Batch) Requests() []BatchRequest {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.created == nil {
+	if len(b.jobs) == 0 {
 		return nil
 	}
-	return append([]BatchRequest(nil), b.created.Batch.InputConfig.Requests.Requests...)
+	return append([]BatchRequest(nil), b.jobs[len(b.jobs)-1].created.Batch.InputConfig.Requests.Requests...)
 }
 
 // Creates returns the number of jobs created.
 func (b *Batch) Creates() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.creates
+	return len(b.jobs)
 }
 
-// Gets returns the number of polls of the job.
+// Gets returns the number of polls served (not those answered 503), of all jobs.
 func (b *Batch) Gets() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.gets
 }
 
-// Cancelled reports whether the job was cancelled.
+// Cancelled reports whether a job was cancelled.
 func (b *Batch) Cancelled() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.cancelled
+	return len(b.cancels) > 0
+}
+
+// Cancels returns the names of the jobs cancelled, in order.
+func (b *Batch) Cancels() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.cancels...)
 }
 
 // Response is a generateContent answer carrying text, with 120 prompt and 300 candidate
