@@ -148,8 +148,8 @@ func markdown(m *Metrics, info *classifier.Info, png string) string {
 		"embedded with `%s`; files hashed in `classifier.json`.\n"+
 		"- **Intended use:** suggest candidate next roles from about 5 skills, as input to a human or to Gemini's judgement; "+
 		"never a hiring or screening decision.\n"+
-		"- **Limits:** the labels are the training data's role names and no others; synthetic or templated postings (the Kaggle set) "+
-		"teach templated skills; figures on other sources (`skillx evaluate --against`) are lower.\n",
+		"- **Limits:** the labels are the training data's role names and no others; postings whose skills are templated "+
+		"teach templated skills; figures on other sources (`skillx evaluate --against`, `--people`) are the ones to trust.\n",
 		info.Input, info.Hidden, len(info.Labels), info.Training.LearningRate, info.Training.BatchSize, info.Training.BestEpoch,
 		info.Training.EpochsRun, info.Training.Patience, info.Seed, m.Encoder)
 	return b.String()
