@@ -13,30 +13,13 @@ import (
 	"github.com/skillx/skillx/ingest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 // sharedDir returns ../shared/datasets relative to the module root, or skips.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's folder")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "datasets")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
-			t.Fatalf("real data sets not found at %s and SKILLX_REQUIRE_SHARED=1", d)
-		}
-		t.Skipf("real data sets not found at %s (a user's checkout); skipping", d)
-	}
-	return d
+	return testenv.Shared(t, "datasets")
 }
 
 // countCSVRecords counts a well-formed CSV file's data records with encoding/csv.

@@ -16,6 +16,7 @@ import (
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 // writeClean writes a data/clean folder as the clean stage would.
@@ -305,21 +306,5 @@ func TestRunONNX(t *testing.T) {
 
 func findTokenizer(t *testing.T) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for !fileExists(filepath.Join(dir, "go.mod")) {
-		dir = filepath.Dir(dir)
-	}
-	p := filepath.Join(dir, "..", "shared", "models", "all-MiniLM-L6-v2", "tokenizer.json")
-	if !fileExists(p) {
-		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
-			t.Fatalf("%s not found and SKILLX_REQUIRE_SHARED=1", p)
-		}
-		t.Skipf("real tokenizer not found at %s; skipping", p)
-	}
-	return p
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
+	return testenv.Shared(t, "models/all-MiniLM-L6-v2/tokenizer.json")
 }

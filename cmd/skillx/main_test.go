@@ -15,6 +15,7 @@ import (
 
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -302,13 +303,7 @@ func TestRunOnSample(t *testing.T) {
 }
 
 func TestTokenize(t *testing.T) {
-	tok := "../../../shared/models/all-MiniLM-L6-v2/tokenizer.json"
-	if _, err := os.Stat(tok); err != nil {
-		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
-			t.Fatalf("%s not found and SKILLX_REQUIRE_SHARED=1", tok)
-		}
-		t.Skipf("real tokenizer not found at %s", tok)
-	}
+	tok := testenv.Shared(t, "models/all-MiniLM-L6-v2/tokenizer.json")
 	code, out, errOut := runCLI(t, "tokenize", "--tokenizer", tok, "Python, SQL, Machine Learning")
 	const want = "101 18750 1010 29296 1010 3698 4083 102\t[CLS] python , sql , machine learning [SEP]\n"
 	if code != exitOK || out != want {

@@ -3,6 +3,7 @@ package bertmodel
 import (
 	"errors"
 	"fmt"
+	"github.com/skillx/skillx/internal/testenv"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -173,9 +174,7 @@ func compare(t *testing.T, got []float32, want [][]float32, tol float64) {
 // 2-core machine, more under load) and checks one small batch against Forward. It runs only
 // with SKILLX_LARGE_TESTS=1 and without -short, to keep the default tests fast.
 func TestMiniLMShapedInONNXRuntime(t *testing.T) {
-	if testing.Short() || os.Getenv("SKILLX_LARGE_TESTS") != "1" {
-		t.Skip("builds a 90 MB model; set SKILLX_LARGE_TESTS=1 (without -short) to run it")
-	}
+	testenv.Large(t, "builds a 90 MB model")
 	ortlibtest.Init(t)
 	path := filepath.Join(t.TempDir(), "minilm.onnx")
 	start := time.Now()

@@ -1,6 +1,7 @@
 package encoder
 
 import (
+	"github.com/skillx/skillx/internal/testenv"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,34 +14,10 @@ import (
 	"github.com/skillx/skillx/internal/tokenizer"
 )
 
-// sharedFile returns the path of a file under ../shared beside the module root. It skips the
-// test when the file is absent, or fails it when SKILLX_REQUIRE_SHARED=1.
+// sharedFile returns the path of a file under ../shared (testenv.Shared).
 func sharedFile(tb testing.TB, rel string) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			dir = ""
-			break
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); dir == "" || err != nil {
-		msg := "shared file not found: " + p + " (want ../shared beside the module root)"
-		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
-			tb.Fatalf("%s; SKILLX_REQUIRE_SHARED=1", msg)
-		}
-		tb.Skip(msg)
-	}
-	return p
+	return testenv.Shared(tb, rel)
 }
 
 // realTokenizerPath returns the path of all-MiniLM-L6-v2's tokenizer.json.

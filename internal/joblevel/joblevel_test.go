@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 func TestFromTitle(t *testing.T) {
@@ -210,13 +212,7 @@ func TestJobZones(t *testing.T) {
 
 // TestRealJobZones reads O*NET 29.2's Job Zones when ../shared is there.
 func TestRealJobZones(t *testing.T) {
-	dir := "../../../shared/datasets/onet-29.2"
-	if _, err := os.Stat(filepath.Join(dir, JobZonesFile)); err != nil {
-		if os.Getenv("SKILLX_REQUIRE_SHARED") != "" {
-			t.Fatal(err)
-		}
-		t.Skipf("no O*NET data: %v", err)
-	}
+	dir := filepath.Dir(testenv.Shared(t, "datasets/onet-29.2/"+JobZonesFile))
 	z, err := ReadJobZones(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/skillx/skillx/internal/tabular"
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 func TestParseJobLink(t *testing.T) {
@@ -390,14 +391,8 @@ func TestReadErrors(t *testing.T) {
 // absent (fails instead with SKILLX_REQUIRE_SHARED=1).
 func sharedDatasets(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "datasets")
-	if _, err := os.Stat(filepath.Join(dir, LinkedInSkillsFile)); err != nil {
-		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
-			t.Fatalf("shared data sets needed (SKILLX_REQUIRE_SHARED=1) but not found: %v", err)
-		}
-		t.Skipf("shared data sets not found (%v): skipping the real-data test; SKILLX_REQUIRE_SHARED=1 makes this a failure", err)
-	}
-	return dir
+	testenv.Shared(t, "datasets/"+LinkedInSkillsFile)
+	return testenv.Shared(t, "datasets")
 }
 
 func TestRealData(t *testing.T) {

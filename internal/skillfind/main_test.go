@@ -13,13 +13,13 @@ import (
 	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/ingest"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 // The sample résumés and the sample postings, relative to this package.
 const (
 	resumeDir   = "../../data/sample/resumes"
 	samplePosts = "../../data/sample/job_postings.csv"
-	onetDir     = "../../../shared/datasets/onet-29.2"
 )
 
 var (
@@ -84,13 +84,8 @@ var (
 // onet returns O*NET's technology skills, or skips without ../shared.
 func onet(tb testing.TB) *ONET {
 	tb.Helper()
-	if _, err := os.Stat(onetDir); err != nil {
-		if os.Getenv("SKILLX_REQUIRE_SHARED") != "" {
-			tb.Fatalf("O*NET data: %v", err)
-		}
-		tb.Skipf("no O*NET data at %s", onetDir)
-	}
-	onetOnce.Do(func() { onetData, onetErr = ReadONET(onetDir) })
+	dir := testenv.Shared(tb, "datasets/onet-29.2")
+	onetOnce.Do(func() { onetData, onetErr = ReadONET(dir) })
 	if onetErr != nil {
 		tb.Fatal(onetErr)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/skillx/skillx/internal/testenv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -357,7 +358,7 @@ func FuzzEncode(f *testing.F) {
 		pairs = append(pairs, pair{s, l})
 	}
 	load("testdata/tiny_vocab.txt")
-	if p := filepath.Join(findShared(), "models/all-MiniLM-L6-v2/tokenizer.json"); fileExists(p) {
+	if p := filepath.Join(testenv.SharedDir(), "models/all-MiniLM-L6-v2/tokenizer.json"); testenv.SharedDir() != "" && fileExists(p) {
 		load(p)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
@@ -410,4 +411,9 @@ func BenchmarkEncodeBatch(b *testing.B) {
 		n += len(texts)
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "texts/s")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
