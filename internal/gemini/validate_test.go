@@ -11,7 +11,7 @@ import (
 func baseReport(r Request) *Report {
 	d := promptData{CurrentRole: r.CurrentRole, Skills: r.Skills}
 	for _, c := range r.Candidates {
-		d.PredictedRoles = append(d.PredictedRoles, promptCandidate{Role: c.Role, Probability: c.Probability})
+		d.PredictedRoles = append(d.PredictedRoles, promptCandidate(c))
 	}
 	return goodReport(d)
 }

@@ -251,12 +251,3 @@ func words(s string) []word {
 	return out
 }
 
-// keys returns the normalised keys of the words of s.
-func keys(s string) []string {
-	ws := words(s)
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = w.key
-	}
-	return out
-}
