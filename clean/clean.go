@@ -9,13 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
-	"github.com/skillx/skillx/internal/progress"
 	"github.com/skillx/skillx/internal/records"
 )
 
@@ -108,20 +106,6 @@ type Result struct {
 	WallSeconds float64 `json:"wall_seconds"`
 }
 
-// rawRow is the part of a raw posting that clean reads (Parquet reads only these columns).
-type rawRow struct {
-	Source           string `parquet:"source,dict"`
-	SourceFile       string `parquet:"source_file,dict"`
-	SourceRow        int64  `parquet:"source_row"`
-	SourceLine       int64  `parquet:"source_line"`
-	PostingID        string `parquet:"posting_id"`
-	Role             string `parquet:"role,dict"`
-	Title            string `parquet:"title,dict"`
-	Skills           string `parquet:"skills,dict"`
-	Description      string `parquet:"description,dict"`
-	Responsibilities string `parquet:"responsibilities,dict"`
-}
-
 // roleAgg accumulates what is known about one role.
 type roleAgg struct {
 	key          string
@@ -161,7 +145,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			log.Warn("clean: cannot remove temporary files of an interrupted run", "err", err)
 		}
 	}
-	inputs, err := manifest.HashInputs(paths.Postings, []string{rawPostings, rawRejects})
+	inputs, err := hashInputs(paths.Postings, rawPostings, rawRejects)
 	if err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
@@ -199,7 +183,6 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
 	defer failed.Abort()
-	own := rejectTally{byKind: map[string]int64{}, examples: map[string]string{}}
 	// Carry ingest's rejects forward, so that data/clean accounts for every source record.
 	err = parquetio.Scan(rawRejects, 1024, func(rows []records.Reject) error {
 		for _, r := range rows {
@@ -212,122 +195,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
 
-	var (
-		seed      = maphash.MakeSeed()
-		seed2     = maphash.MakeSeed()
-		index     = map[[2]uint64]int{}
-		postings  []records.CleanPosting
-		roles     = map[string]*roleAgg{}
-		roleOrder []*roleAgg
-		splits    = newMemo(1<<16, SplitSkills)
-		texts     = newMemo(1<<16, normalizeNonEmpty)
-		roleMemo  = newMemo(1<<16, roleNames)
-		allTexts  = map[[2]uint64]bool{}
-		allPhrase = map[string]bool{}
-	)
-	total, _ := parquetio.NumRows(rawPostings)
-	bar := progress.Count(total, "clean", "postings")
-	var n int64
-	// Decoding Parquet is most of the work: two goroutines decode alternate row groups while
-	// this one processes the rows in file order.
-	err = parquetio.ScanOrdered(ctx, rawPostings, 2, 4096, func(rows []rawRow) error {
-		if err := ctx.Err(); err != nil {
+	d := newDeduper(res, func(rj records.Reject) error {
+		if err := failed.Write(rj); err != nil {
 			return err
 		}
-		for i := range rows {
-			r := &rows[i]
-			res.RawPostings++
-			names := roleMemo.get(r.Role)
-			display, roleKey := names[0], names[1]
-			skillsText := texts.get(r.Skills)
-			reject := func(field, kind, reason string) error {
-				res.Rejected++
-				res.RejectedByKind[kind]++
-				rj := records.Reject{
-					Stage: StageName, Source: r.Source, SourceFile: r.SourceFile, SourceRow: r.SourceRow,
-					SourceLine: r.SourceLine, Field: field, Kind: kind, Reason: reason, Role: r.Role, Skills: r.Skills,
-				}
-				own.add(kind, fmt.Sprintf("%s row %d: %s", r.SourceFile, r.SourceRow, reason))
-				if err := failed.Write(rj); err != nil {
-					return err
-				}
-				return rejects.Write(rj)
-			}
-			if roleKey == "" {
-				if err := reject("role", "no role", "the role is empty"); err != nil {
-					return err
-				}
-				continue
-			}
-			// Split the text as the source wrote it: its line breaks separate its items.
-			phrases := splits.get(r.Skills)
-			if len(phrases) == 0 {
-				reason := "the skills text is empty"
-				if skillsText != "" {
-					reason = fmt.Sprintf("the skills text %q holds no skill phrase", truncate(skillsText, 80))
-				}
-				if err := reject("skills", "no skills", reason); err != nil {
-					return err
-				}
-				continue
-			}
-			desc := texts.get(r.Description)
-			h := hash2(seed, seed2, roleKey, skillsText, desc, strings.Join(phrases, "\x00"))
-			if j, ok := index[h]; ok {
-				postings[j].Count++
-				res.Duplicates++
-				agg := roles[roleKey]
-				agg.postings++
-				agg.displays[display]++
-				for _, p := range postings[j].Skills {
-					agg.phrases[p]++
-				}
-				agg.descriptions[desc]++
-				if r.Title != "" {
-					agg.titles[texts.get(r.Title)]++
-				}
-				continue
-			}
-			agg, ok := roles[roleKey]
-			if !ok {
-				agg = &roleAgg{key: roleKey, displays: map[string]int64{}, texts: map[string]bool{},
-					phrases: map[string]int64{}, descriptions: map[string]int64{}, titles: map[string]int64{}, first: len(roleOrder)}
-				roles[roleKey] = agg
-				roleOrder = append(roleOrder, agg)
-			}
-			agg.displays[display]++
-			agg.postings++
-			agg.distinct++
-			agg.texts[skillsText] = true
-			for _, p := range phrases {
-				agg.phrases[p]++
-				allPhrase[p] = true
-			}
-			agg.descriptions[desc]++
-			title := texts.get(r.Title)
-			if title != "" {
-				agg.titles[title]++
-			}
-			if len(agg.ids) < 5 && r.PostingID != "" {
-				agg.ids = append(agg.ids, r.PostingID)
-			}
-			allTexts[hash2(seed, seed2, skillsText)] = true
-			index[h] = len(postings)
-			postings = append(postings, records.CleanPosting{
-				PostingID: r.PostingID, Source: r.Source, SourceFile: r.SourceFile, SourceRow: r.SourceRow,
-				Role: display, RoleKey: roleKey, RoleOriginal: strings.TrimSpace(r.Role), Title: title,
-				SkillsText: skillsText, Skills: phrases, Description: desc,
-				Responsibilities: NormalizeText(r.Responsibilities), Count: 1,
-			})
-		}
-		n += int64(len(rows))
-		bar.Set(n)
-		return nil
+		return rejects.Write(rj)
 	})
-	bar.Finish()
-	if err != nil {
+	total, _ := parquetio.NumRows(rawPostings)
+	if err := d.scan(ctx, rawPostings, total); err != nil {
 		return nil, fmt.Errorf("clean: %w", err)
 	}
+	postings, roleOrder, own := d.postings, d.roleOrder, d.own
 
 	// One display name per role: the most frequent normalised spelling (ties: first in order).
 	displayOf := map[string]string{}
@@ -359,8 +237,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	res.Postings = int64(len(postings))
 	res.Roles = int64(len(roleRows))
-	res.SkillsTexts = int64(len(allTexts))
-	res.SkillPhrases = int64(len(allPhrase))
+	res.SkillsTexts = int64(len(d.allTexts))
+	res.SkillPhrases = int64(len(d.allPhrases))
 	res.SourceRecords = ingestRows["in"]
 	res.IngestJoined = ingestRows["joined"]
 	res.RowLevelSplitLeaks = res.Roles > 0 && res.SingleTextRoles*2 > res.Roles
@@ -417,6 +295,31 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	log.Info("clean: done", "raw_postings", res.RawPostings, "postings", res.Postings, "duplicates", res.Duplicates,
 		"rejected", res.Rejected, "roles", res.Roles, "seconds", fmt.Sprintf("%.1f", res.WallSeconds))
 	return res, nil
+}
+
+// hashInputs returns the refs of clean's inputs for its manifest. It reuses, for a file whose
+// size and modification time are unchanged, the hash recorded by clean's previous run
+// (previousOutput's manifest) or by ingest, which hashed each raw file when it wrote it: a
+// first clean of a large raw table does not read it once more just to hash it.
+func hashInputs(previousOutput string, raw ...string) ([]manifest.FileRef, error) {
+	var known []manifest.FileRef
+	if m, err := manifest.Read(previousOutput); err == nil {
+		known = append(known, m.Inputs...)
+	}
+	for _, p := range raw {
+		if m, err := manifest.Read(p); err == nil {
+			known = append(known, m.Output)
+		}
+	}
+	refs := make([]manifest.FileRef, 0, len(raw))
+	for _, p := range raw {
+		ref, err := manifest.HashFile(p, known)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, ref)
+	}
+	return refs, nil
 }
 
 func (agg *roleAgg) row(display string) records.Role {

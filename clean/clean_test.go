@@ -2,6 +2,8 @@ package clean
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +18,17 @@ import (
 func writeRaw(t *testing.T, work string, postings []records.RawPosting, rejects []records.Reject) {
 	t.Helper()
 	dir := filepath.Join(work, "data", "raw")
-	if err := parquetio.WriteAll(filepath.Join(dir, "postings.parquet"), postings); err != nil {
+	w, err := records.CreateRaw(filepath.Join(dir, "postings.parquet"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	for i := range postings {
+		if err := w.Write(&postings[i], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if err := parquetio.WriteAll(filepath.Join(dir, "rejects.parquet"), rejects); err != nil {
@@ -128,5 +140,29 @@ func TestRunRefusesInputsThatDoNotMatchTheirManifests(t *testing.T) {
 	_, err = Run(context.Background(), Config{Workdir: work})
 	if err == nil || !strings.Contains(err.Error(), "has no manifest") {
 		t.Errorf("Run over a raw file without a manifest = %v; want a missing manifest error", err)
+	}
+}
+
+func TestRunRecordsTheHashesOfItsInputs(t *testing.T) {
+	work := t.TempDir()
+	writeRaw(t, work, []records.RawPosting{{SourceRow: 1, Role: "Chef", Skills: "Cooking"}}, nil)
+	if _, err := Run(context.Background(), Config{Workdir: work, Version: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Read(OutputPaths(work).Postings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range m.Inputs {
+		data, err := os.ReadFile(in.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("%x", sha256.Sum256(data)); in.SHA256 != want || in.Size != int64(len(data)) {
+			t.Errorf("manifest input %s: sha256 %s, size %d; want %s, %d", in.Path, in.SHA256, in.Size, want, len(data))
+		}
+	}
+	if len(m.Inputs) != 2 {
+		t.Errorf("manifest has %d inputs; want the raw postings and rejects", len(m.Inputs))
 	}
 }

@@ -8,4 +8,9 @@
 // per role) and a report under reports/clean. A run that rejects more than
 // Config.MaxRejectShare of the raw postings fails without publishing anything, leaving its
 // rejects in data/clean/rejects.failed.parquet.
+//
+// It reads only the raw columns it needs, the texts as dictionaries and indexes
+// (parquetio.ScanColumns), and works row group by row group on distinct combinations of role,
+// skills, description and title: a text is normalised and split once per row group, and a
+// row costs a map lookup.
 package clean

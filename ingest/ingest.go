@@ -2,13 +2,18 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/skillx/skillx/internal/atomicfile"
@@ -142,10 +147,6 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	postingsPath, rejectsPath := OutputPaths(cfg.Workdir)
 	res := &Result{Postings: postingsPath, Rejects: rejectsPath, Preset: preset}
 
-	inputs, err := manifest.HashInputs(postingsPath, src.files())
-	if err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
 	maxShare := cfg.MaxRejectShare
 	if maxShare == 0 {
 		maxShare = DefaultMaxRejectShare
@@ -155,8 +156,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	params := map[string]any{"preset": preset, "map": cfg.Map.String(), "format": cfg.Format.String(),
 		"encoding": cfg.Encoding.String(), "max_reject_share": maxShare}
-	key := manifest.Key(StageName, cfg.Version, inputs, params)
-	if !cfg.Force {
+	hashes, earlier := hashInputs(postingsPath, src)
+	var (
+		inputs []manifest.FileRef
+		key    string
+	)
+	if earlier {
+		if inputs, err = hashes(); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		key = manifest.Key(StageName, cfg.Version, inputs, params)
+	}
+	if earlier && !cfg.Force {
 		if ok, _ := manifest.UpToDate(key, postingsPath, rejectsPath); ok {
 			m, err := manifest.Read(postingsPath)
 			if err == nil {
@@ -171,8 +182,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := atomicfile.CleanStale(filepath.Dir(postingsPath)); err != nil {
 		log.Warn("ingest: cannot remove temporary files of an interrupted run", "err", err)
 	}
+	extras, err := src.extraColumns()
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
 	failedPath := FailedRejectsPath(cfg.Workdir)
-	out, err := newSink(ctx, postingsPath, rejectsPath, failedPath)
+	out, err := newSink(postingsPath, rejectsPath, failedPath, extras)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
@@ -180,6 +195,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	log.Info("ingest: reading", "preset", preset, "inputs", strings.Join(src.files(), " "))
 	if err := src.run(ctx, out); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if !earlier {
+		if inputs, err = hashes(); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		key = manifest.Key(StageName, cfg.Version, inputs, params)
 	}
 	// An input that changed while it was read would be passed off as the file the manifest
 	// describes: check size and modification time again.
@@ -250,6 +271,60 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
+// hashInputs returns a function that returns the hashes of src's inputs (manifest.FileRef),
+// and whether an earlier run left a manifest of postingsPath. Then the hashes are taken at once
+// (reusing the manifest's for unchanged files), since the up-to-date check needs them. Without
+// a manifest nothing can be up to date, so the inputs are hashed while they are read: a table
+// source hashes the bytes its reader reads anyway (on the reader's read-ahead goroutine, see
+// tabular.Options.Tee), other sources' files are hashed on a goroutine of their own.
+func hashInputs(postingsPath string, src source) (func() ([]manifest.FileRef, error), bool) {
+	files := src.files()
+	if _, err := manifest.Read(postingsPath); err == nil {
+		return func() ([]manifest.FileRef, error) { return manifest.HashInputs(postingsPath, files) }, true
+	}
+	if t, ok := src.(*tableSource); ok {
+		t.hashes = map[string]manifest.FileRef{}
+		return func() ([]manifest.FileRef, error) {
+			refs := make([]manifest.FileRef, 0, len(files))
+			for _, p := range files {
+				ref, ok := t.hashes[p]
+				if !ok { // not read to its end as text (a Parquet file): hash it now
+					var err error
+					if ref, err = manifest.HashFile(p, nil); err != nil {
+						return nil, err
+					}
+				}
+				refs = append(refs, ref)
+			}
+			return refs, nil
+		}, false
+	}
+	type result struct {
+		refs []manifest.FileRef
+		err  error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		refs, err := manifest.HashInputs("", files)
+		ch <- result{refs, err}
+	}()
+	return func() ([]manifest.FileRef, error) {
+		r := <-ch
+		return r.refs, r.err
+	}, false
+}
+
+// teeHash hashes the bytes written to it and counts them.
+type teeHash struct {
+	h hash.Hash
+	n int64
+}
+
+func (t *teeHash) Write(p []byte) (int, error) {
+	t.n += int64(len(p))
+	return t.h.Write(p)
+}
+
 // resolvePreset returns the preset to use, recognising the source when cfg.Preset is "auto".
 func resolvePreset(cfg Config) (string, error) {
 	p := strings.ToLower(cfg.Preset)
@@ -300,6 +375,9 @@ func resolvePreset(cfg Config) (string, error) {
 // source reads postings from one kind of raw source into a sink.
 type source interface {
 	files() []string
+	// extraColumns names the columns of the raw table's extras group: the source columns
+	// that no field is mapped to, in the order they first appear.
+	extraColumns() ([]string, error)
 	run(ctx context.Context, out *sink) error
 }
 
@@ -338,64 +416,155 @@ type tableSource struct {
 	paths   []string
 	mapping Mapping
 	opts    tabular.Options
+	// extraPos holds, per file, the extras position of each column (-1 for mapped columns);
+	// extraColumns fills it.
+	extraPos [][]int
+	// hashes, when not nil, receives the manifest.FileRef of each file read to its end,
+	// hashed while it is read (see hashInputs).
+	hashes map[string]manifest.FileRef
 }
 
 func (s *tableSource) files() []string { return s.paths }
 
+// extraColumns reads the header of every file (all of a JSON Lines file, whose header grows
+// as later records bring new keys) and returns the union of their unmapped columns, named by
+// records.ExtraColumnNames, in the order they first appear.
+func (s *tableSource) extraColumns() ([]string, error) {
+	var names []string
+	pos := map[string]int{}
+	s.extraPos = make([][]int, len(s.paths))
+	for fi, path := range s.paths {
+		first, full, err := fileHeaders(path, s.opts)
+		if err != nil {
+			return nil, err
+		}
+		cols, err := s.mapping.columns(path, first)
+		if err != nil {
+			return nil, err
+		}
+		mapped := make([]bool, len(full))
+		for _, i := range cols {
+			if i >= 0 {
+				mapped[i] = true
+			}
+		}
+		unique := records.ExtraColumnNames(full)
+		fp := make([]int, len(full))
+		for i, name := range unique {
+			if mapped[i] {
+				fp[i] = -1
+				continue
+			}
+			j, ok := pos[name]
+			if !ok {
+				j = len(names)
+				pos[name] = j
+				names = append(names, name)
+			}
+			fp[i] = j
+		}
+		s.extraPos[fi] = fp
+	}
+	return names, nil
+}
+
+// fileHeaders returns the header of a tabular file as it stands before the first record, and
+// as it stands after the last (they differ only for JSON Lines, which is read through).
+func fileHeaders(path string, opts tabular.Options) (first, full []string, err error) {
+	r, err := tabular.Open(path, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	first = slices.Clone(r.Header())
+	if r.Format() != tabular.FormatJSONL {
+		return first, first, nil
+	}
+	for {
+		if _, err := r.Next(); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, nil, err
+		}
+	}
+	return first, slices.Clone(r.Header()), nil
+}
+
 func (s *tableSource) run(ctx context.Context, out *sink) error {
-	for _, p := range s.paths {
-		if err := s.readFile(ctx, p, out); err != nil {
+	if s.extraPos == nil {
+		if _, err := s.extraColumns(); err != nil {
+			return err
+		}
+	}
+	for i, p := range s.paths {
+		if err := s.readFile(ctx, p, s.extraPos[i], out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *tableSource) readFile(ctx context.Context, path string, out *sink) error {
-	r, err := tabular.Open(path, s.opts)
+// readFile reads one file; extraPos gives the extras position of each column (-1: mapped).
+func (s *tableSource) readFile(ctx context.Context, path string, extraPos []int, out *sink) error {
+	opts := s.opts
+	var (
+		tee  *teeHash
+		stat os.FileInfo
+	)
+	if s.hashes != nil {
+		var err error
+		if stat, err = os.Stat(path); err != nil {
+			return fmt.Errorf("hash %s: %w", path, err)
+		}
+		tee = &teeHash{h: sha256.New()}
+		opts.Tee = tee
+	}
+	r, err := tabular.Open(path, opts)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer func() {
+		r.Close() // after it, nothing writes to tee
+		// Keep the hash if every byte went through it (not so for Parquet, read at random).
+		if tee != nil && tee.n == stat.Size() && r.Format() != tabular.FormatParquet {
+			s.hashes[path] = manifest.FileRef{Path: path, Size: stat.Size(), ModTime: stat.ModTime().UTC(),
+				SHA256: hex.EncodeToString(tee.h.Sum(nil))}
+		}
+	}()
 	cols, err := s.mapping.columns(path, r.Header())
 	if err != nil {
 		return err
 	}
-	base := filepath.Base(path)
-	st := out.stats(path)
-	bar := progress.Bytes(fileSize(path), "ingest "+base)
+	// The mapped columns by field, in an array: a map lookup per field and record costs more
+	// than the rest of the record's mapping.
+	var (
+		id, role, title    = cols[FieldID], cols[FieldRole], cols[FieldTitle]
+		skills, desc, resp = cols[FieldSkills], cols[FieldDescription], cols[FieldResponsibilities]
+		base               = filepath.Base(path)
+		st                 = out.stats(path)
+		bar                = progress.Bytes(fileSize(path), "ingest "+base)
+	)
 	defer bar.Finish()
-	mapped := make([]bool, len(r.Header()))
-	for _, i := range cols {
-		if i >= 0 {
-			mapped[i] = true
-		}
-	}
-	var extras []byte
 	return eachRecord(ctx, r, path, s.name, st, out, bar, func(rec *tabular.Record) error {
-		header := r.Header()
-		get := func(f Field) string {
-			i := cols[f]
-			if i < 0 || i >= len(rec.Fields) {
+		f := rec.Fields
+		get := func(i int) string {
+			if i < 0 || i >= len(f) {
 				return ""
 			}
-			return rec.Fields[i]
+			return f[i]
 		}
-		p := records.RawPosting{
+		p, extras := out.scratch()
+		*p = records.RawPosting{
 			Source: s.name, SourceFile: base, SourceRow: rec.Row, SourceLine: rec.Line,
-			PostingID: get(FieldID), Role: get(FieldRole), Title: get(FieldTitle), Skills: get(FieldSkills),
-			Description: get(FieldDescription), Responsibilities: get(FieldResponsibilities),
+			PostingID: get(id), Role: get(role), Title: get(title), Skills: get(skills),
+			Description: get(desc), Responsibilities: get(resp),
 		}
-		extras = extras[:0]
-		for i, v := range rec.Fields {
-			if v != "" && (i >= len(mapped) || !mapped[i]) && i < len(header) {
-				extras = records.AppendExtraJSON(extras, header[i], v)
+		for i, v := range f {
+			if v != "" && i < len(extraPos) && extraPos[i] >= 0 {
+				extras[extraPos[i]] = v
 			}
 		}
-		if len(extras) > 0 {
-			p.Extras = string(append(extras, '}'))
-		}
-		return out.posting(st, p)
+		return out.write(st)
 	})
 }
 
@@ -407,58 +576,200 @@ func fileSize(path string) int64 {
 	return st.Size()
 }
 
-// sink writes postings (in a goroutine of its own, so that reading and Parquet encoding use
-// both cores) and rejects, and counts per file.
+// sink writes postings and rejects, and counts per file. The reading goroutine fills batches
+// of postings; a goroutine of the sink's own hands them to a records.RawWriter, which encodes
+// them column by column and compresses and writes full row groups on a third goroutine, so
+// that reading, encoding and compressing use every core. Batches are reused: a posting costs
+// no allocation of its own. The writer is made once sampleRows postings are in: which extras
+// columns are written without a dictionary is decided from them (see plainExtra).
 type sink struct {
-	postings *parquetio.Writer[records.RawPosting]
-	rejects  *parquetio.Writer[records.Reject]
+	raw     *records.RawWriter
+	rawPath string
+	extras  []string
+	batch   *rawBatch
+	ch      chan *rawBatch
+	free    chan *rawBatch
+	done    chan error
+	stopped bool
+	// encErr is the encoding goroutine's first error, for the reading side to stop early.
+	encErr  atomic.Pointer[error]
+	rejects *parquetio.Writer[records.Reject]
 	// failed receives the rejects too, and is published instead of the outputs when the run
 	// rejects too many records (see checkRejectShare).
 	failed     *parquetio.Writer[records.Reject]
 	failedPath string
-	batch      []records.RawPosting
-	ch         chan []records.RawPosting
-	done       chan error
+	extraPos   map[string]int // extras column position by name, for sources that give key/value pairs
 	files      map[string]*FileStats
 	order      []string
-	closed     bool
 	rejErr     error
 	paths      []string
 	byKind     map[string]int64
 	examples   map[string]string // the first reason of each kind
 }
 
-const sinkBatch = 2048
+const (
+	// sinkBatch is the number of postings handed to the encoding goroutine at a time.
+	sinkBatch = 1024
+	// sampleRows is the number of postings that decide which extras columns rarely repeat.
+	sampleRows = 4096
+)
 
-func newSink(ctx context.Context, postingsPath, rejectsPath, failedPath string) (*sink, error) {
-	pw, err := parquetio.Create[records.RawPosting](postingsPath)
-	if err != nil {
-		return nil, err
-	}
+// rawBatch is a batch of postings on their way to the raw writer: rows[i]'s extras are
+// extras[i*n:(i+1)*n] for n extras columns ("" where the record has no value).
+type rawBatch struct {
+	rows   []records.RawPosting
+	extras []string
+}
+
+func newSink(postingsPath, rejectsPath, failedPath string, extras []string) (*sink, error) {
 	rw, err := parquetio.Create[records.Reject](rejectsPath)
 	if err != nil {
-		pw.Abort()
 		return nil, err
 	}
 	fw, err := parquetio.Create[records.Reject](failedPath)
 	if err != nil {
-		pw.Abort()
 		rw.Abort()
 		return nil, err
 	}
-	s := &sink{paths: []string{postingsPath, rejectsPath}, postings: pw, rejects: rw, failed: fw, failedPath: failedPath,
-		ch: make(chan []records.RawPosting, 4), done: make(chan error, 1), files: map[string]*FileStats{},
+	s := &sink{paths: []string{postingsPath, rejectsPath}, rawPath: postingsPath, extras: extras,
+		ch: make(chan *rawBatch, 4), free: make(chan *rawBatch, 8), done: make(chan error, 1),
+		rejects: rw, failed: fw, failedPath: failedPath,
+		extraPos: map[string]int{}, files: map[string]*FileStats{},
 		byKind: map[string]int64{}, examples: map[string]string{}}
-	go func() {
-		var werr error
-		for b := range s.ch {
-			if werr == nil {
-				werr = pw.Write(b...)
+	for i, e := range extras {
+		s.extraPos[e] = i
+	}
+	go s.encode()
+	return s, nil
+}
+
+// encode writes the batches it is handed to the raw writer, making it from the first
+// sampleRows postings.
+func (s *sink) encode() {
+	var (
+		err     error
+		pending []*rawBatch
+		held    int
+	)
+	for b := range s.ch {
+		if err != nil {
+			continue
+		}
+		if s.raw == nil {
+			pending = append(pending, b)
+			if held += len(b.rows); held < sampleRows {
+				continue
+			}
+			err = s.start(pending)
+			pending = nil
+		} else {
+			err = s.writeBatch(b)
+			s.recycle(b)
+		}
+		if err != nil {
+			s.encErr.Store(&err)
+		}
+	}
+	if err == nil && s.raw == nil {
+		err = s.start(pending)
+	}
+	s.done <- err
+}
+
+// start makes the raw writer, with the extras columns that the pending postings show to
+// rarely repeat written plain, and writes them.
+func (s *sink) start(pending []*rawBatch) error {
+	cols := make([]records.ExtraColumn, len(s.extras))
+	for i, name := range s.extras {
+		cols[i] = records.ExtraColumn{Name: name, Plain: plainExtra(pending, i, len(s.extras))}
+	}
+	w, err := records.CreateRaw(s.rawPath, cols)
+	if err != nil {
+		return err
+	}
+	s.raw = w
+	for _, b := range pending {
+		if err := s.writeBatch(b); err != nil {
+			return err
+		}
+		s.recycle(b)
+	}
+	return nil
+}
+
+func (s *sink) writeBatch(b *rawBatch) error {
+	n := len(s.extras)
+	for i := range b.rows {
+		if err := s.raw.Write(&b.rows[i], b.extras[i*n:(i+1)*n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recycle offers a written batch for reuse.
+func (s *sink) recycle(b *rawBatch) {
+	b.rows, b.extras = b.rows[:0], b.extras[:0]
+	select {
+	case s.free <- b:
+	default:
+	}
+}
+
+// plainExtra reports whether extras column i (of n) rarely repeats in the sample: at least 16
+// values, nine in ten of them distinct. A dictionary would then cost more than it saves.
+func plainExtra(sample []*rawBatch, i, n int) bool {
+	seen := map[string]struct{}{}
+	values := 0
+	for _, b := range sample {
+		for r := range b.rows {
+			if v := b.extras[r*n+i]; v != "" {
+				values++
+				seen[v] = struct{}{}
 			}
 		}
-		s.done <- werr
-	}()
-	return s, nil
+	}
+	return values >= 16 && 10*len(seen) > 9*values
+}
+
+// scratch returns where to put the next posting: an empty posting and its extras (one ""
+// per extras column). Fill them, then call write.
+func (s *sink) scratch() (*records.RawPosting, []string) {
+	b := s.batch
+	if b == nil {
+		select {
+		case b = <-s.free:
+		default:
+			b = &rawBatch{rows: make([]records.RawPosting, 0, sinkBatch), extras: make([]string, 0, sinkBatch*len(s.extras))}
+		}
+		s.batch = b
+	}
+	b.rows = append(b.rows, records.RawPosting{})
+	n := len(b.extras)
+	b.extras = append(b.extras, make([]string, len(s.extras))...)
+	return &b.rows[len(b.rows)-1], b.extras[n:]
+}
+
+// write counts the posting that scratch gave, now filled, as one of st's, and hands the
+// batch to the encoding goroutine when it is full.
+func (s *sink) write(st *FileStats) error {
+	st.Postings++
+	if len(s.batch.rows) < sinkBatch {
+		return nil
+	}
+	return s.send()
+}
+
+// send hands the current batch to the encoding goroutine.
+func (s *sink) send() error {
+	if p := s.encErr.Load(); p != nil {
+		return *p
+	}
+	if s.batch != nil && len(s.batch.rows) > 0 {
+		s.ch <- s.batch
+	}
+	s.batch = nil
+	return nil
 }
 
 func (s *sink) stats(file string) *FileStats {
@@ -479,14 +790,19 @@ func (s *sink) fileStats() []FileStats {
 	return out
 }
 
+// posting writes p, whose Extras name their columns (each must be one of the sink's).
 func (s *sink) posting(st *FileStats, p records.RawPosting) error {
-	st.Postings++
-	s.batch = append(s.batch, p)
-	if len(s.batch) == sinkBatch {
-		s.ch <- s.batch
-		s.batch = make([]records.RawPosting, 0, sinkBatch)
+	dst, extras := s.scratch()
+	for _, e := range p.Extras {
+		i, ok := s.extraPos[e.Key]
+		if !ok {
+			return fmt.Errorf("internal error: extra column %q was not declared", e.Key)
+		}
+		extras[i] = e.Value
 	}
-	return nil
+	p.Extras = nil
+	*dst = p
+	return s.write(st)
 }
 
 func (s *sink) reject(st *FileStats, r records.Reject) {
@@ -502,17 +818,18 @@ func (s *sink) reject(st *FileStats, r records.Reject) {
 	}
 }
 
+// finish hands over the last batch and waits for the encoding goroutine to write everything.
 func (s *sink) finish() error {
-	if s.closed {
+	if s.stopped {
 		return nil
 	}
-	s.closed = true
-	if len(s.batch) > 0 {
-		s.ch <- s.batch
-		s.batch = nil
-	}
+	s.stopped = true
+	err := s.send()
 	close(s.ch)
-	return <-s.done
+	if derr := <-s.done; derr != nil {
+		return derr
+	}
+	return err
 }
 
 func (s *sink) commit() error {
@@ -526,7 +843,7 @@ func (s *sink) commit() error {
 	// manifests go first: a crash in between leaves outputs without manifests, which no stage
 	// takes for complete.
 	s.failed.Abort()
-	return atomicfile.PublishAll(func() error { return manifest.Remove(s.paths...) }, s.rejects, s.postings)
+	return atomicfile.PublishAll(func() error { return manifest.Remove(s.paths...) }, s.rejects, s.raw)
 }
 
 // publishFailed puts the rejects of a failed run in their own file (FailedRejectsPath),
@@ -543,7 +860,9 @@ func (s *sink) publishFailed() error {
 
 func (s *sink) abort() {
 	s.finish()
-	s.postings.Abort()
+	if s.raw != nil {
+		s.raw.Abort()
+	}
 	s.rejects.Abort()
 	s.failed.Abort()
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/skillx/skillx/internal/progress"
@@ -101,6 +102,12 @@ func (s *linkedInSource) files() []string {
 		return []string{s.skills}
 	}
 	return []string{s.skills, s.postings}
+}
+
+// extraColumns are the postings file's columns kept beside the title, and where the title came
+// from ("job_postings" or "job_link").
+func (s *linkedInSource) extraColumns() ([]string, error) {
+	return append(slices.Clone(linkedInTitleExtras), "title_from"), nil
 }
 
 func (s *linkedInSource) run(ctx context.Context, out *sink) error {
@@ -198,12 +205,12 @@ func (s *linkedInSource) readSkills(ctx context.Context, out *sink, titles map[s
 		if t, ok := titles[key]; ok && !t.matched && t.title != "" {
 			t.matched = true
 			p.Role, p.Title = t.title, t.title
-			p.Extras = records.EncodeExtras(append(t.extras[:len(t.extras):len(t.extras)], records.Extra{Key: "title_from", Value: "job_postings"}))
+			p.Extras = append(t.extras[:len(t.extras):len(t.extras)], records.Extra{Key: "title_from", Value: "job_postings"})
 		} else {
 			p.Title = TitleFromJobLink(key)
 			p.Role = p.Title
 			if p.Title != "" {
-				p.Extras = records.EncodeExtras([]records.Extra{{Key: "title_from", Value: "job_link"}})
+				p.Extras = []records.Extra{{Key: "title_from", Value: "job_link"}}
 			}
 		}
 		return out.posting(st, p)

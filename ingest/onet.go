@@ -39,6 +39,9 @@ func (s *onetSource) files() []string {
 	}
 }
 
+// extraColumns is the O*NET-SOC code, also kept under its own name.
+func (s *onetSource) extraColumns() ([]string, error) { return []string{"onet_soc_code"}, nil }
+
 func (s *onetSource) run(ctx context.Context, out *sink) error {
 	occ, tech, task := s.files()[0], s.files()[1], s.files()[2]
 	codes := map[string]bool{}
@@ -83,7 +86,7 @@ func (s *onetSource) run(ctx context.Context, out *sink) error {
 			PostingID: o.code, Role: o.title, Title: o.title, Description: o.desc,
 			Skills:           strings.Join(skills[o.code], "; "),
 			Responsibilities: strings.Join(tasks[o.code], " "),
-			Extras:           records.EncodeExtras([]records.Extra{{Key: "onet_soc_code", Value: o.code}}),
+			Extras:           []records.Extra{{Key: "onet_soc_code", Value: o.code}},
 		}
 		if err := out.posting(ost, p); err != nil {
 			return err

@@ -2,14 +2,16 @@ package records
 
 // Extra is one source column that has no field of its own, kept as a key and value.
 type Extra struct {
-	// Key is the source column name.
+	// Key is the source column name (as ExtraColumnNames makes it unique).
 	Key string `parquet:"key,dict"`
 	// Value is the source value as text.
 	Value string `parquet:"value"`
 }
 
 // RawPosting is one row of data/raw/postings.parquet: a source record mapped onto one stable
-// schema, not yet cleaned.
+// schema, not yet cleaned. The file's schema is RawSchema: these fields, then a group of the
+// source's other columns (Extras). Write it with AppendRawRow and parquetio.RowWriter; read it
+// with parquetio.ScanColumns (the columns a stage needs) or ReadRaw (everything, small files).
 type RawPosting struct {
 	// Source names the preset or mapping that read the record ("kaggle", "linkedin", "onet", "map").
 	Source string `parquet:"source,dict"`
@@ -31,10 +33,11 @@ type RawPosting struct {
 	Description string `parquet:"description,dict"`
 	// Responsibilities is the responsibilities text.
 	Responsibilities string `parquet:"responsibilities,dict"`
-	// Extras holds the source's remaining non-empty columns as a JSON object, keys in source
-	// order (see AppendExtras and DecodeExtras). A JSON text column is twice as fast to write
-	// as a Parquet list of key/value structs, and every Parquet reader can still open it.
-	Extras string `parquet:"extras"`
+	// Extras holds the record's non-empty values of the source's other columns, in column
+	// order. In the file they are the columns of the group "extras", one optional string
+	// column per source column (null where the record's value is empty), not a field of this
+	// struct's Parquet schema.
+	Extras []Extra `parquet:"-"`
 }
 
 // Reject is one row of a rejects file: a source record that did not make it into an output,

@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // span locates one field's value: in the record's raw bytes (inside the
@@ -60,7 +62,12 @@ type csvReader struct {
 	spans   []span
 	out     []byte // decoded fields, when decoded is set
 	scratch []byte
-	err     error // sticky fatal error
+	// arena holds the text of the records returned so far, from arena[:used]: the strings of
+	// Fields point into it, and nothing is written there again. It saves copying and
+	// allocating each record's text on its own; a new arena is made when one fills.
+	arena []byte
+	used  int
+	err   error // sticky fatal error
 
 	// Set by parse.
 	decoded   bool // spans index out, not the raw record
@@ -85,7 +92,10 @@ func newCSV(in *input, counter *countingReader, closer func() error, name string
 	if rec.Err != nil {
 		return nil, fmt.Errorf("read %s header: %w", name, rec.Err)
 	}
-	c.header = append([]string(nil), rec.Fields...)
+	c.header = make([]string, len(rec.Fields))
+	for i, f := range rec.Fields {
+		c.header[i] = strings.Clone(f) // not the arena, which later records share
+	}
 	if err := checkHeader(name, c.header); err != nil {
 		return nil, err
 	}
@@ -293,16 +303,16 @@ func (c *csvReader) oversize(header bool) (*Record, error) {
 	return rec, nil
 }
 
-// buildFields turns the spans found by parse into strings: one string per
-// record (the raw record, or the decoded fields laid end to end), the fields
-// being substrings of it. Fields that are not valid UTF-8 (or, for an 8-bit
-// encoding, not ASCII) are decoded by c.dec.
+// buildFields turns the spans found by parse into strings: one piece of the arena per record
+// (the raw record copied there, or the decoded fields, which parse wrote there), the fields
+// being substrings of it. Fields that are not valid UTF-8 (or, for an 8-bit encoding, not
+// ASCII) are decoded by c.dec.
 func (c *csvReader) buildFields(raw []byte, header bool) []string {
 	var s string
 	if c.decoded {
-		s = string(c.out)
+		s = c.keep(c.out)
 	} else {
-		s = string(raw)
+		s = c.keep(append(c.tail(len(raw)), raw...))
 	}
 	f := c.fields[:0]
 	for _, sp := range c.spans {
@@ -320,6 +330,39 @@ func (c *csvReader) buildFields(raw []byte, header bool) []string {
 	}
 	c.fields = f
 	return f
+}
+
+// Sizes of the arena (see csvReader.arena).
+const (
+	arenaSize = 1 << 20
+	// arenaMinTail is the least free room parse starts a record with; a record that needs
+	// more gets an array of its own.
+	arenaMinTail = 64 << 10
+)
+
+// tail returns the free end of the arena, empty, with room for at least n bytes (a new arena
+// when the current one has less).
+func (c *csvReader) tail(n int) []byte {
+	if cap(c.arena)-c.used < n {
+		c.arena = make([]byte, max(arenaSize, n))
+		c.used = 0
+	}
+	return c.arena[c.used:c.used]
+}
+
+// keep returns b as a string without copying it, and makes sure nothing writes to b again:
+// when b is the start of the arena's free end, that part is taken; otherwise b is an array of
+// its own, which c no longer holds. The next record is decoded into a fresh free end.
+func (c *csvReader) keep(b []byte) string {
+	if len(b) == 0 {
+		c.out = c.tail(arenaMinTail)
+		return ""
+	}
+	if c.used < cap(c.arena) && &b[0] == &c.arena[c.used] {
+		c.used += len(b)
+	}
+	c.out = c.tail(arenaMinTail)
+	return unsafe.String(&b[0], len(b))
 }
 
 // position returns where field i of the current record is, for reports.

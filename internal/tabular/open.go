@@ -118,6 +118,9 @@ func newReader(r io.Reader, name string, opts Options, closeFile func() error) (
 	if maxRec == 0 {
 		maxRec = DefaultMaxRecordBytes
 	}
+	if opts.Tee != nil {
+		r = io.TeeReader(r, opts.Tee)
+	}
 	counter := &countingReader{r: r}
 	var head [2]byte
 	n, err := io.ReadFull(counter, head[:])
@@ -149,6 +152,25 @@ func newReader(r io.Reader, name string, opts Options, closeFile func() error) (
 			}
 			ra.wait()
 			return errors.Join(gz.Close(), err)
+		}
+		in = newInput(ra, name, opts.bufSize, maxRec)
+	} else if opts.Tee != nil {
+		// Read (and tee) in a goroutine, a few chunks ahead of the parser.
+		ra := newReadAhead(io.MultiReader(bytes.NewReader(prefix), counter), readAheadChunk, readAheadChunks)
+		defer func() {
+			if err != nil {
+				ra.stop()
+				ra.wait()
+			}
+		}()
+		closer = func() error {
+			ra.stop()
+			var err error
+			if closeFile != nil {
+				err = closeFile()
+			}
+			ra.wait()
+			return err
 		}
 		in = newInput(ra, name, opts.bufSize, maxRec)
 	} else {

@@ -3,6 +3,7 @@ package tabular
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -81,6 +82,12 @@ type Options struct {
 	// memory stays bounded.
 	MaxRecordBytes int
 
+	// Tee, when set, receives the bytes of a CSV, TSV or JSON Lines input as they are read,
+	// before gzip decompression: every byte of it once Next has returned io.EOF (Parquet, read
+	// with random access, is not teed). The input is then read, and Tee written, on a
+	// goroutine of its own a few chunks ahead of the parser, so that a caller that hashes the
+	// file (see ingest) reads it once and hashes it beside the parsing.
+	Tee io.Writer
 	// bufSize is the size of the read buffer (tests use tiny buffers to
 	// exercise records that straddle reads); 0 means 1 MiB.
 	bufSize int
@@ -89,9 +96,10 @@ type Options struct {
 // Record is one data record, as returned by Reader.Next. The Record, its
 // Fields slice and its Raw bytes belong to the Reader and are overwritten by
 // the next call to Next: callers copy what they keep. The strings in Fields
-// are immutable and may be kept, but the fields of one CSV or TSV record
-// share one backing string, so keeping one short field keeps the whole
-// record's text alive (use strings.Clone for long-lived small fields).
+// are immutable and may be kept, but the fields of CSV and TSV records
+// share blocks of about 1 MiB (one allocation for many records instead of
+// one each), so keeping one short field keeps its block alive (use
+// strings.Clone for long-lived small fields).
 type Record struct {
 	// Row is the 1-based number of the record among the data records (the
 	// header is not counted; error records are counted).
