@@ -23,6 +23,23 @@
 // files, in reports/one/ rather than among the bulk reports, and no summary.csv or
 // failures.jsonl; a failure is then Run's error.
 //
+// Memory does not grow with the number of people. The users file is read twice, as a stream:
+// a first pass keeps a hash per id (to find duplicate ids, ids to generate and report names
+// that would clash), the second takes the people ChunkSize at a time. A chunk's distinct
+// inputs (current role and skills) are embedded and ranked together, people who share their
+// inputs with someone met shortly before are ranked and analysed once (an LRU of analyses),
+// the reports are written to temporary files and put in place together after one sync of
+// the file system, and the chunk's rows are appended to summary.csv and failures.jsonl, which
+// are temporary files until the run ends. A run keeps an index of its reports
+// (IndexName): a rerun passes over a person whose inputs, model and analyst are unchanged and
+// whose JSON report is as that run left it (size and modification time) without ranking the
+// person or reading the report.
+//
+// Config.Shard splits the work among processes (the pods of a Kubernetes Indexed Job, say):
+// shard I of N takes the people whose id ShardOf puts in it, into ShardDir, and Merge joins
+// the shards' summary.csv and failures.jsonl, checking that every person of the users file
+// is in exactly one shard.
+//
 // A run that finishes with some people failed (not all) returns an *IncompleteError, whose
 // ExitCode is 3, after writing every output. Input is untrusted: control characters in ids,
 // roles and skills make a person fail, every CSV cell is written through package csvsafe, and

@@ -83,10 +83,7 @@ func fileNames(ids []string) map[string]string {
 	fold := cases.Fold()
 	byKey := map[string][]string{}
 	for _, id := range ids {
-		name, exact := safeName(id)
-		if !exact {
-			name += "-" + shortHash(id)
-		}
+		name, _ := baseName(id)
 		out[id] = name
 		k := fold.String(name)
 		byKey[k] = append(byKey[k], id)
@@ -102,4 +99,21 @@ func fileNames(ids []string) map[string]string {
 		}
 	}
 	return out
+}
+
+// baseName returns the report file base of id before clashes between ids are considered: the
+// id itself when it is a safe name (exact), else its safe form plus "-" and a hash of the id.
+func baseName(id string) (name string, exact bool) {
+	name, exact = safeName(id)
+	if !exact {
+		name += "-" + shortHash(id)
+	}
+	return name, exact
+}
+
+// foldedName returns id's base name (baseName) as a case-insensitive file system compares
+// it.
+func foldedName(fold cases.Caser, id string) string {
+	name, _ := baseName(id)
+	return fold.String(name)
 }

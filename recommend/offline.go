@@ -103,6 +103,14 @@ type rolePhrase struct {
 	words []string
 	base  []string // words without version numbers (versionless)
 	vec   []float32
+	nuniq int // distinct words
+}
+
+// roleName is what near-duplicate tests need of a role name.
+type roleName struct {
+	key   string       // clean.RoleKey
+	words []string     // roleNameWords
+	cr    *catalogRole // the catalog's role (nil when the catalog does not have it)
 }
 
 // offlineAnalyst writes reports without Gemini, from the role catalog and skill similarity.
@@ -115,6 +123,7 @@ type offlineAnalyst struct {
 	vecs    map[string][]float32    // skill text -> vector
 	generic map[string]bool         // generic words of skill phrases (genericWords)
 	found   int                     // generic words found in the catalog's phrases
+	known   map[string]roleName     // the catalog's role names, worked out once
 }
 
 // newOfflineAnalyst builds the analyst from the catalog rows; vectors of the role phrases and
@@ -127,7 +136,8 @@ func newOfflineAnalyst(encoderID string, roles []records.Role, vecs map[string][
 		cr := &catalogRole{role: r.Role, description: strings.TrimSpace(r.Description), postings: r.Postings, content: map[string]bool{}}
 		for _, p := range catalogPhrases(r) {
 			ws := words(p.Phrase)
-			cr.phrases = append(cr.phrases, rolePhrase{text: p.Phrase, count: p.Count, words: ws, base: versionless(ws), vec: vecs[p.Phrase]})
+			cr.phrases = append(cr.phrases, rolePhrase{text: p.Phrase, count: p.Count, words: ws, base: versionless(ws), vec: vecs[p.Phrase],
+				nuniq: len(uniq(ws))})
 			for _, w := range ws {
 				if !stopWords[w] && !a.generic[w] {
 					cr.content[w] = true
@@ -140,7 +150,29 @@ func newOfflineAnalyst(encoderID string, roles []records.Role, vecs map[string][
 		}
 		a.roles[key] = cr
 	}
+	a.known = make(map[string]roleName, len(roles))
+	for _, r := range roles {
+		k := clean.RoleKey(r.Role)
+		a.known[r.Role] = roleName{key: k, words: roleNameWords(r.Role), cr: a.roles[k]}
+	}
 	return a
+}
+
+// roleName returns the near-duplicate words and the catalog role of a role name.
+func (a *offlineAnalyst) roleName(name string) roleName {
+	if rn, ok := a.known[name]; ok {
+		return rn
+	}
+	k := clean.RoleKey(name)
+	return roleName{key: k, words: roleNameWords(name), cr: a.roles[k]}
+}
+
+// roleKey returns clean.RoleKey(name), worked out once for the catalog's roles.
+func (a *offlineAnalyst) roleKey(name string) string {
+	if rn, ok := a.known[name]; ok {
+		return rn.key
+	}
+	return clean.RoleKey(name)
 }
 
 // catalogPhrases returns the phrases of r the analyst compares: the MaxRolePhrases most
@@ -296,6 +328,11 @@ func (a *offlineAnalyst) skillText(s string) skillText {
 
 // compare grades skill s against one phrase.
 func (a *offlineAnalyst) compare(s *skillText, p *rolePhrase) match {
+	if a.shared && !sharesWord(s.words, p.words) && !sharesWord(s.base, p.base) {
+		// No word in common, even without version numbers: neither contains the other, and
+		// the similarity, bounded by the shared words, is 0.
+		return match{phrase: p, level: gemini.Weak}
+	}
 	m := match{phrase: p, within: a.contained(s.words, p.words)}
 	if m.within == notWithin && (!slices.Equal(s.base, s.words) || !slices.Equal(p.base, p.words)) {
 		if w := a.contained(s.base, p.base); w != notWithin {
@@ -312,6 +349,16 @@ func (a *offlineAnalyst) compare(s *skillText, p *rolePhrase) match {
 		m.level = gemini.Weak
 	}
 	return m
+}
+
+// sharesWord reports whether x and y have a word in common.
+func sharesWord(x, y []string) bool {
+	for _, w := range x {
+		if slices.Contains(y, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // rank orders match levels.
@@ -377,10 +424,10 @@ func (a *offlineAnalyst) owns(s *skillText, p *rolePhrase) bool {
 // that is neither a stop word nor generic: more would only be hash collisions or a shared
 // kind of activity.
 func (a *offlineAnalyst) similarity(sw []string, sv []float32, p *rolePhrase) (float64, []string) {
-	sim := cosine(sv, p.vec)
+	su := uniq(sw)
 	shared, specific := 0, false
 	var generic []string
-	for _, x := range uniq(sw) {
+	for _, x := range su {
 		if !slices.Contains(p.words, x) {
 			continue
 		}
@@ -397,12 +444,16 @@ func (a *offlineAnalyst) similarity(sw []string, sv []float32, p *rolePhrase) (f
 		generic = nil
 	}
 	if !a.shared {
-		return sim, generic
+		return cosine(sv, p.vec), generic
 	}
 	if !specific {
 		return 0, generic
 	}
-	return min(sim, float64(shared)/math.Sqrt(float64(len(uniq(sw))*len(uniq(p.words))))), generic
+	nuniq := p.nuniq
+	if nuniq == 0 {
+		nuniq = len(uniq(p.words))
+	}
+	return min(cosine(sv, p.vec), float64(shared)/math.Sqrt(float64(len(su)*nuniq))), generic
 }
 
 // uniq returns the distinct words of ws, in order.
@@ -437,7 +488,7 @@ func (as *assessment) evidence() bool { return len(as.strong)+len(as.medium) > 0
 
 // assess compares every skill with role c.
 func (a *offlineAnalyst) assess(skills []skillText, c gemini.Candidate) *assessment {
-	as := &assessment{cand: c, cr: a.roles[clean.RoleKey(c.Role)]}
+	as := &assessment{cand: c, cr: a.roles[a.roleKey(c.Role)]}
 	as.known = as.cr != nil
 	if !as.known {
 		as.cr = &catalogRole{role: c.Role}
@@ -482,7 +533,7 @@ func (a *offlineAnalyst) analyse(req gemini.Request, alts []gemini.Candidate) *g
 	}
 	cache := map[string]*assessment{}
 	assess := func(c gemini.Candidate) *assessment {
-		k := clean.RoleKey(c.Role)
+		k := a.roleKey(c.Role)
 		if as, ok := cache[k]; ok {
 			return as
 		}
@@ -490,10 +541,11 @@ func (a *offlineAnalyst) analyse(req gemini.Request, alts []gemini.Candidate) *g
 		cache[k] = as
 		return as
 	}
-	currentKey := clean.RoleKey(req.CurrentRole)
+	current := a.roleName(req.CurrentRole)
+	currentKey := current.key
 	used := map[string]bool{currentKey: true}
 	for _, c := range req.Candidates {
-		used[clean.RoleKey(c.Role)] = true
+		used[a.roleKey(c.Role)] = true
 	}
 	var finals []*finalRole
 	// fill returns the first alternative that fits at position i: not used, not a
@@ -502,8 +554,8 @@ func (a *offlineAnalyst) analyse(req gemini.Request, alts []gemini.Candidate) *g
 	fill := func(i int, needEvidence bool) *assessment {
 		var first *assessment
 		for _, alt := range alts {
-			k := clean.RoleKey(alt.Role)
-			if used[k] || a.nearDuplicate(alt.Role, req.CurrentRole) {
+			k := a.roleKey(alt.Role)
+			if used[k] || a.nearDuplicateNames(a.roleName(alt.Role), current) {
 				continue
 			}
 			dup := false
@@ -530,7 +582,7 @@ func (a *offlineAnalyst) analyse(req gemini.Request, alts []gemini.Candidate) *g
 		return first
 	}
 	replace := func(c gemini.Candidate, as *assessment, why string) *finalRole {
-		used[clean.RoleKey(as.cand.Role)] = true
+		used[a.roleKey(as.cand.Role)] = true
 		return &finalRole{as: as, prov: gemini.Provenance{Source: gemini.SourceAnalyst, Probability: as.cand.Probability,
 			Replaces: c.Role, Reason: why + "; " + a.offer(as)}}
 	}
@@ -545,7 +597,7 @@ func (a *offlineAnalyst) analyse(req gemini.Request, alts []gemini.Candidate) *g
 			}
 		}
 		switch {
-		case a.nearDuplicate(c.Role, req.CurrentRole):
+		case a.nearDuplicateNames(a.roleName(c.Role), current):
 			why := fmt.Sprintf("%s is another name for your current role, %s", c.Role, req.CurrentRole)
 			if r := fill(i, false); r != nil {
 				kept = replace(c, r, why)
@@ -754,7 +806,12 @@ func (a *offlineAnalyst) role(req gemini.Request, skills []skillText, as *assess
 // one's; "Frontend Developer" and "Frontend Web Developer"). "Data Analyst" and "Data
 // Engineer" are different roles.
 func (a *offlineAnalyst) nearDuplicate(x, y string) bool {
-	wx, wy := roleNameWords(x), roleNameWords(y)
+	return a.nearDuplicateNames(a.roleName(x), a.roleName(y))
+}
+
+// nearDuplicateNames is nearDuplicate for role names worked out (roleName).
+func (a *offlineAnalyst) nearDuplicateNames(x, y roleName) bool {
+	wx, wy := x.words, y.words
 	if len(wx) > len(wy) {
 		wx, wy = wy, wx
 		x, y = y, x
@@ -774,7 +831,7 @@ func (a *offlineAnalyst) nearDuplicate(x, y string) bool {
 	if genericRoleWords[extra] {
 		return true
 	}
-	rx, ry := a.roles[clean.RoleKey(x)], a.roles[clean.RoleKey(y)]
+	rx, ry := x.cr, y.cr
 	if rx == nil || ry == nil {
 		return false
 	}

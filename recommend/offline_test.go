@@ -136,18 +136,6 @@ func skillsOf(rr gemini.RoleReport, level gemini.MatchLevel) []string {
 	return out
 }
 
-// roleNamed returns the report's role with that name.
-func roleNamed(t *testing.T, rep *gemini.Report, name string) gemini.RoleReport {
-	t.Helper()
-	for _, rr := range rep.Roles {
-		if rr.Role == name {
-			return rr
-		}
-	}
-	t.Fatalf("the report has no role %q", name)
-	return gemini.RoleReport{}
-}
-
 // flat collapses white space, for checks on wrapped text.
 func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 

@@ -3,13 +3,13 @@ package recommend
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/csvsafe"
+	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
@@ -17,54 +17,105 @@ import (
 var SummaryHeader = []string{"user_id", "row", "status", "analyst", "file", "final_roles",
 	"prompt_tokens", "output_tokens", "latency_ms", "cached", "failure_stage"}
 
-// writeSummary writes summary.csv atomically: one row per person, in input order. tokens and
-// latency are those of the report (0 for a report answered from Gemini's cache); a person
-// whose report was already up to date has status "unchanged" and the figures of that report;
-// a failed person has the tokens its failed replies were billed. Every cell goes through
-// csvsafe (a cell that a spreadsheet would run as a formula starts with a single quote).
-func writeSummary(path string, outcomes []Outcome) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
-		cw := csvsafe.NewWriter(w)
-		if err := cw.Write(SummaryHeader); err != nil {
-			return err
-		}
-		for _, o := range outcomes {
-			rec := []string{o.UserID, strconv.FormatInt(o.Row, 10), o.Status, o.Analyst, "", strings.Join(o.Roles, " | "),
-				strconv.Itoa(o.Usage.PromptTokens), strconv.Itoa(o.Usage.OutputTokens),
-				strconv.FormatFloat(o.Usage.LatencyMS, 'f', 1, 64), strconv.FormatBool(o.Usage.Cached), ""}
-			if o.JSON != "" {
-				rec[4] = filepath.Base(o.JSON)
-			}
-			if o.Failure != nil {
-				rec[10] = o.Failure.Stage
-			}
-			for i := range rec {
-				rec[i] = textsafe.Strip(rec[i]) // role names of the catalog are data too
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		return nil
-	})
+// summaryRecord returns the row of summary.csv of one person. tokens and latency are those of
+// the report (0 for a report answered from Gemini's cache); a person whose report was already
+// up to date has status "unchanged" and the figures of that report; a failed person has the
+// tokens its failed replies were billed. Control characters are removed (role names of the
+// catalog are data too); csvsafe makes the cells safe when the row is written.
+func summaryRecord(o Outcome) []string {
+	rec := []string{o.UserID, strconv.FormatInt(o.Row, 10), o.Status, o.Analyst, "", strings.Join(o.Roles, " | "),
+		strconv.Itoa(o.Usage.PromptTokens), strconv.Itoa(o.Usage.OutputTokens),
+		strconv.FormatFloat(o.Usage.LatencyMS, 'f', 1, 64), strconv.FormatBool(o.Usage.Cached), ""}
+	if o.JSON != "" {
+		rec[4] = filepath.Base(o.JSON)
+	}
+	if o.Failure != nil {
+		rec[10] = o.Failure.Stage
+	}
+	for i := range rec {
+		rec[i] = textsafe.Strip(rec[i])
+	}
+	return rec
 }
 
-// writeFailures writes failures.jsonl atomically: one JSON object per failed person.
-func writeFailures(path string, failures []Failure) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for _, f := range failures {
-			if err := enc.Encode(f); err != nil {
-				return fmt.Errorf("write %s: %w", path, err)
-			}
+// bulkOutputs are summary.csv, failures.jsonl and the index of a run over a users file. Rows
+// are added as people are done, in input order, to temporary files that publish puts in place
+// together at the end (a crash or a kill leaves the previous files): summary.csv has one row
+// per person, failures.jsonl one JSON object per failed person. Every cell of summary.csv goes
+// through csvsafe (a cell that a spreadsheet would run as a formula starts with a single
+// quote).
+type bulkOutputs struct {
+	summaryPath, failuresPath string
+	summary, failures         *atomicfile.File
+	csv                       *csvsafe.Writer
+	json                      *json.Encoder
+	index                     *indexWriter
+}
+
+// createOutputs starts the outputs of the reports folder dir.
+func createOutputs(dir string) (_ *bulkOutputs, err error) {
+	b := &bulkOutputs{}
+	b.summaryPath, b.failuresPath = OutputPaths(dir)
+	defer func() {
+		if err != nil {
+			b.abort()
 		}
-		return nil
-	})
+	}()
+	if b.summary, err = atomicfile.Create(b.summaryPath); err != nil {
+		return nil, err
+	}
+	if b.failures, err = atomicfile.Create(b.failuresPath); err != nil {
+		return nil, err
+	}
+	if b.index, err = newIndexWriter(dir); err != nil {
+		return nil, err
+	}
+	b.csv = csvsafe.NewWriter(b.summary)
+	b.json = json.NewEncoder(b.failures)
+	b.json.SetEscapeHTML(false)
+	if err := b.csv.Write(SummaryHeader); err != nil {
+		return nil, fmt.Errorf("write %s: %w", b.summaryPath, err)
+	}
+	return b, nil
+}
+
+// add writes the outcome of the next person; id and check are the person's index entry
+// (check 0: none).
+func (b *bulkOutputs) add(o Outcome, id, check uint64) error {
+	if err := b.csv.Write(summaryRecord(o)); err != nil {
+		return fmt.Errorf("write %s: %w", b.summaryPath, err)
+	}
+	if o.Failure != nil {
+		if err := b.json.Encode(o.Failure); err != nil {
+			return fmt.Errorf("write %s: %w", b.failuresPath, err)
+		}
+	}
+	if check != 0 {
+		return b.index.add(id, check, indexRecord{usage: o.Usage, roles: o.Roles})
+	}
+	return nil
+}
+
+// publish puts the three files in place (removing the manifests they make stale first).
+func (b *bulkOutputs) publish() error {
+	b.csv.Flush()
+	if err := b.csv.Error(); err != nil {
+		return fmt.Errorf("write %s: %w", b.summaryPath, err)
+	}
+	return atomicfile.PublishAll(func() error { return manifest.Remove(b.summaryPath, b.failuresPath) },
+		b.summary, b.failures, b.index.f)
+}
+
+// abort discards the files.
+func (b *bulkOutputs) abort() {
+	for _, f := range []*atomicfile.File{b.summary, b.failures} {
+		if f != nil {
+			f.Abort()
+		}
+	}
+	if b.index != nil {
+		b.index.f.Abort()
+	}
 }
 
 // checkOutDir returns the folder the reports of dir really go to. A folder that is inside

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -90,6 +91,9 @@ type Config struct {
 	// cached, so that a rerun after a kill resumes the job rather than paying for a new one;
 	// "" means BatchStatePath(Workdir, reports folder).
 	BatchState string
+	// Shard limits the run to one shard of the users file (ShardOf), written to
+	// ShardDir(OutDir, Shard); the zero Shard is the whole file.
+	Shard Shard
 	// Force rewrites reports that are up to date.
 	Force bool
 	// Version is the skillx version recorded in reports and manifests.
@@ -125,6 +129,8 @@ type Outcome struct {
 	Usage UsageInfo
 	// Failure says why there is no report (nil otherwise).
 	Failure *Failure
+	// check is the report's index check, when known (0 otherwise).
+	check uint64
 }
 
 // Result is what a recommend run did.
@@ -136,10 +142,18 @@ type Result struct {
 	Analyst AnalystInfo
 	// Encoder is the id of the encoder that embedded the skills.
 	Encoder string
-	// Outcomes has one entry per person of the input, in input order.
+	// Shard is the run's shard of the users file (the zero Shard: the whole file).
+	Shard Shard
+	// Users is the number of people of the input (of the shard).
+	Users int
+	// Outcomes has one entry per person of the input, in input order, when there are at most
+	// KeepOutcomes people; for a larger input it is empty, and summary.csv lists them.
 	Outcomes []Outcome
 	// Written, Unchanged and Failed count the outcomes by status.
 	Written, Unchanged, Failed int
+	// Indexed counts the unchanged people that the index of the last run showed up to date
+	// (IndexName), without ranking them or reading their reports.
+	Indexed int
 	// PromptTokens and OutputTokens are the Gemini tokens this run used.
 	PromptTokens, OutputTokens int
 	// Wall is how long the run took.
@@ -209,6 +223,9 @@ type job struct {
 	// spent is what Gemini already billed for this person in this run (an invalid batch
 	// answer before the person is asked again alone).
 	spent gemini.Usage
+	// an is the analysis of the person's inputs, shared with the people who have the same
+	// (nil outside a bulk run).
+	an *analysis
 }
 
 // stage holds what a run shares between people.
@@ -222,6 +239,9 @@ type stage struct {
 	off     *offlineAnalyst
 	cls     ClassifierInfo
 	catalog string // sha256 of roles.parquet (offline analyst)
+	// pub collects the report files of the chunk being processed (nil: each report is written
+	// at once).
+	pub *stagedFiles
 
 	mu          sync.Mutex
 	outcomes    []Outcome
@@ -233,7 +253,11 @@ type stage struct {
 	firstDown   string // the first of those failures
 }
 
-// Run writes a report for every person of cfg.Users (or cfg.Person).
+// Run writes a report for every person of cfg.Users (or cfg.Person). A users file is read
+// twice and never held in memory (usersFile): the people are taken ChunkSize at a time, their
+// outcomes written to summary.csv and failures.jsonl as they are done, so that the memory of a
+// run does not grow with its number of people. With cfg.Shard, only the shard's people are
+// processed, into their own folder (ShardDir); Merge joins the shards' outputs.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	start := time.Now()
 	s := &stage{cfg: cfg, log: cfg.Logger}
@@ -242,6 +266,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if (cfg.Users == "") == (cfg.Person == nil) {
 		return nil, errors.New("recommend: give either a users file or one person (role and skills)")
+	}
+	switch sh := cfg.Shard; {
+	case sh.Count != 0 && cfg.Person != nil:
+		return nil, errors.New("recommend: shards split a users file; one person given directly is not sharded")
+	case sh.Count < 0 || sh.Count > 0 && (sh.Index < 0 || sh.Index >= sh.Count):
+		return nil, fmt.Errorf("recommend: shard %d/%d; want I/N with 0 <= I < N", sh.Index, sh.Count)
 	}
 	if cfg.Workers < 0 {
 		return nil, fmt.Errorf("recommend: %d workers; want 1 or more", cfg.Workers)
@@ -263,6 +293,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	default:
 		s.dir = DefaultOutDir(cfg.Workdir)
 	}
+	if cfg.Shard.Count > 0 {
+		s.dir = ShardDir(s.dir, cfg.Shard)
+	}
 	outDir, err := checkOutDir(cfg.Workdir, s.dir, cfg.AllowOutsideWorkdir)
 	if err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
@@ -272,47 +305,43 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		s.dir = outDir
 	}
 	s.cfg = cfg
-	res := &Result{Dir: s.dir}
+	res := &Result{Dir: s.dir, Shard: cfg.Shard}
 	summaryPath, failuresPath := OutputPaths(s.dir)
 
-	// 1. People.
-	var users []User
-	var failures []Failure
+	// 1. People: the first pass over the users file, or the one person.
+	var src peopleSource
+	var file *usersFile
+	total := int64(1)
 	if cfg.Person != nil {
 		u, err := PersonUser(*cfg.Person)
 		if err != nil {
 			return nil, fmt.Errorf("recommend: %w", err)
 		}
-		users = []User{u}
+		src = &onePerson{u: u}
 	} else {
-		var err error
-		if users, failures, err = ReadUsers(cfg.Users); err != nil {
+		if file, err = scanUsers(cfg.Users, cfg.Shard); err != nil {
 			return nil, fmt.Errorf("recommend: %w", err)
 		}
-		if len(failures) > 0 {
-			f := failures[0]
-			s.log.Warn("recommend: people of the users file cannot be processed; see failures.jsonl",
-				"file", cfg.Users, "people", len(failures), "first_row", f.Row, "first_reason", f.Reason)
-		}
+		total = file.owned
 	}
 
 	// 2. Model, encoder, analyst.
-	info, err := classifier.Read(cfg.Labels)
-	if err != nil {
+	b := &bulkRun{s: s, res: res, keep: total <= KeepOutcomes, known: newAnalyses(maxKnownInputs)}
+	if b.info, err = classifier.Read(cfg.Labels); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
-	enc, err := openEncoder(cfg, info)
-	if err != nil {
+	if b.enc, err = openEncoder(cfg, b.info); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
-	defer enc.Close()
-	res.Encoder = enc.ID()
-	if kind := features.KindOf(enc.ID()); kind != features.EncoderMiniLM {
-		s.log.Warn("recommend: the classifier was trained on the model-free "+kind+" encoder (no MiniLM); reports say so", "encoder", enc.ID())
+	defer b.enc.Close()
+	res.Encoder = b.enc.ID()
+	if kind := features.KindOf(b.enc.ID()); kind != features.EncoderMiniLM {
+		s.log.Warn("recommend: the classifier was trained on the model-free "+kind+" encoder (no MiniLM); reports say so", "encoder", b.enc.ID())
 	}
 	// The ranking reads the role index and the TF-IDF model besides the classifier: a change to
 	// either changes the predictions, so both are inputs of the stage key.
-	inputs := []string{cfg.Model, cfg.Labels, filepath.Join(filepath.Dir(cfg.Labels), "roles.index"), features.TFIDFPath(cfg.Workdir)}
+	rankFiles := []string{cfg.Model, cfg.Labels, filepath.Join(filepath.Dir(cfg.Labels), "roles.index"), features.TFIDFPath(cfg.Workdir)}
+	inputs := slices.Clone(rankFiles)
 	if cfg.Users != "" {
 		inputs = append(inputs, cfg.Users)
 	}
@@ -337,94 +366,67 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
-	s.cls = ClassifierInfo{SHA256: refs[0].SHA256, Encoder: enc.ID(), Labels: len(info.Labels)}
-
-	// 3. Vectors: the classifier's input texts, and for the offline analyst every skill and
-	// every catalog phrase.
-	texts := make([]string, 0, len(users))
-	for _, u := range users {
-		texts = append(texts, strings.Join(u.Skills, ", "))
+	sha := map[string]string{}
+	for _, r := range refs {
+		sha[r.Path] = r.SHA256
 	}
-	if s.gem == nil {
-		for _, u := range users {
-			texts = append(texts, u.Skills...)
-		}
-		for _, r := range catalog {
-			for _, p := range catalogPhrases(r) {
-				texts = append(texts, p.Phrase)
-			}
-		}
-	}
-	embPath, _ := features.OutputPaths(cfg.Workdir)
-	vecs, err := vectors(ctx, enc, embPath, texts, s.log)
-	if err != nil {
-		return nil, fmt.Errorf("recommend: %w", err)
-	}
+	s.cls = ClassifierInfo{SHA256: refs[0].SHA256, Encoder: b.enc.ID(), Labels: len(b.info.Labels)}
 	if s.gem != nil {
-		s.analyst = AnalystInfo{Kind: AnalystGemini, Model: s.gem.Model(), Method: fmt.Sprintf(
-			"Gemini judged the classifier's %d predictions, replaced those it found wrong and explained each final role (prompt %s)", gemini.NumRoles, gemini.PromptVersion)}
+		s.analyst = geminiAnalyst(s.gem.Model())
 		s.aid = "gemini:" + s.gem.Model()
 	} else {
-		aid, avecs, err := analystVectors(ctx, enc.ID(), texts, vecs)
-		if err != nil {
+		if b.base, err = newCatalogAnalyst(ctx, b.enc, catalog, cfg.Workdir, s.log); err != nil {
 			return nil, fmt.Errorf("recommend: %w", err)
 		}
-		s.off = newOfflineAnalyst(aid, catalog, avecs)
-		s.analyst = s.off.info()
-		s.aid = s.off.id()
-		s.catalog = refs[len(refs)-1].SHA256
+		s.off = b.base
+		s.analyst = b.base.info()
+		s.aid = b.base.id()
+		s.catalog = sha[rolesPath]
 	}
 	res.Analyst = s.analyst
-
-	// 4. Predictions.
-	cands, alts, err := predict(cfg, info, users, vecs, enc.Dim())
-	if err != nil {
+	if b.set, err = ranking.Load(cfg.Model, cfg.Labels, rankFiles[2], rankFiles[3], b.enc.Dim()); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
+	defer b.set.Close()
+	b.key = b.runKey(sha, rankFiles[1:])
 
-	// 5. Jobs: every person with a report to write; those up to date are skipped.
-	jobs := s.plan(users, failures, cands, alts)
+	// 3. The reports folder, the previous run's index and the outputs.
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
-	if err := atomicfile.CleanStale(s.dir); err != nil {
+	if err := cleanStale(s.dir); err != nil {
 		s.log.Warn("recommend: cannot remove temporary files of an interrupted run", "dir", s.dir, "error", err)
 	}
-
-	// 6. Reports.
-	s.bar = progress.Count(int64(len(s.outcomes)), "recommend", "users")
-	s.bar.Set(int64(s.done))
-	s.describe()
-	switch {
-	case s.gem != nil && cfg.Batch:
-		s.runBatch(ctx, jobs)
-	default:
-		s.parallel(ctx, jobs, s.process)
-	}
-	s.bar.Finish()
-
-	// 7. Accounting.
-	res.Outcomes = s.outcomes
-	var allFailures []Failure
-	for _, o := range s.outcomes {
-		switch o.Status {
-		case StatusWritten:
-			res.Written++
-			res.PromptTokens += o.Usage.PromptTokens
-			res.OutputTokens += o.Usage.OutputTokens
-		case StatusUnchanged:
-			res.Unchanged++
-		default:
-			res.Failed++
-			allFailures = append(allFailures, *o.Failure)
-			res.PromptTokens += o.Usage.PromptTokens // failed and invalid replies are billed too
-			res.OutputTokens += o.Usage.OutputTokens
+	if cfg.Person == nil {
+		if !cfg.Force {
+			if b.index, err = openIndex(filepath.Join(s.dir, IndexName)); err != nil {
+				s.log.Warn("recommend: cannot read the index of the last run; checking every report by its key", "error", err)
+			}
+			if b.index != nil {
+				defer b.index.Close()
+			}
+		}
+		if b.out, err = createOutputs(s.dir); err != nil {
+			return nil, fmt.Errorf("recommend: %w", err)
+		}
+		defer b.out.abort()
+		if src, err = file.people(); err != nil {
+			return nil, fmt.Errorf("recommend: %w", err)
 		}
 	}
+	defer src.Close()
+
+	// 4. Reports, a chunk of people at a time.
+	s.bar = progress.Count(total, "recommend", "users")
+	s.describe()
+	if err := b.runPeople(ctx, src); err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+	s.bar.Finish()
 	res.Wall = time.Since(start)
 	if cfg.Person != nil {
 		if res.Failed > 0 {
-			f := allFailures[0]
+			f := b.first
 			err := fmt.Errorf("recommend: person %q: %s: %s", f.UserID, f.Stage, f.Reason)
 			if ctx.Err() != nil {
 				err = fmt.Errorf("recommend: %w", context.Cause(ctx))
@@ -433,21 +435,28 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		return res, nil
 	}
-	res.Summary, res.Failures = summaryPath, failuresPath
-	if err := writeSummary(summaryPath, s.outcomes); err != nil {
-		return res, fmt.Errorf("recommend: %w", err)
+
+	// 5. Accounting.
+	if b.inputFailures > 0 {
+		s.log.Warn("recommend: people of the users file cannot be processed; see failures.jsonl",
+			"file", cfg.Users, "people", b.inputFailures, "first_row", b.firstInput.Row, "first_reason", b.firstInput.Reason)
 	}
-	if err := writeFailures(failuresPath, allFailures); err != nil {
+	res.Summary, res.Failures = summaryPath, failuresPath
+	if err := b.out.publish(); err != nil {
 		return res, fmt.Errorf("recommend: %w", err)
 	}
 	params := map[string]any{"analyst": s.aid, "offline": s.off != nil, "batch": cfg.Batch, "force": cfg.Force}
+	if cfg.Shard.Count > 0 {
+		params["shard"] = cfg.Shard.String()
+	}
 	m := manifest.Manifest{
 		Stage: StageName, Version: cfg.Version, Key: manifest.Key(StageName, cfg.Version, refs, params), Inputs: refs,
-		Params: params, Encoder: enc.ID(), Model: s.analyst.Label(),
-		Rows: map[string]int64{"users": int64(len(s.outcomes)), "written": int64(res.Written),
+		Params: params, Encoder: b.enc.ID(), Model: s.analyst.Label(),
+		Rows: map[string]int64{"users": int64(res.Users), "written": int64(res.Written),
 			"unchanged": int64(res.Unchanged), "failed": int64(res.Failed)},
 		Notes: map[string]any{"accounting": "users = written + unchanged + failed; failures.jsonl has one line per failed user",
-			"prompt_tokens": res.PromptTokens, "output_tokens": res.OutputTokens},
+			"prompt_tokens": res.PromptTokens, "output_tokens": res.OutputTokens, "unchanged_by_index": res.Indexed,
+			"users_file": map[string]any{"sha256": sha[cfg.Users], "records": file.records}},
 		Started: start.UTC(), WallSeconds: res.Wall.Seconds(),
 	}
 	for _, p := range []string{summaryPath, failuresPath} {
@@ -456,18 +465,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	if ctx.Err() != nil {
-		return res, fmt.Errorf("recommend: %d of %d users were not finished: %w", countStage(allFailures, StageCancelled), len(s.outcomes), context.Cause(ctx))
+		return res, fmt.Errorf("recommend: %d of %d users were not finished: %w", b.cancelled, res.Users, context.Cause(ctx))
 	}
-	if res.Failed > 0 && res.Failed == len(s.outcomes) {
+	if res.Failed > 0 && res.Failed == res.Users {
 		if s.unreachable > 0 && !s.reached {
 			return res, fmt.Errorf("recommend: Gemini cannot be reached, so no report was written (the first failure: %s); %s", s.firstDown, offlineHint)
 		}
-		return res, fmt.Errorf("recommend: every one of the %d users failed (the first: %s: %s); see %s", res.Failed, allFailures[0].Stage, allFailures[0].Reason, failuresPath)
+		return res, fmt.Errorf("recommend: every one of the %d users failed (the first: %s: %s); see %s", res.Failed, b.first.Stage, b.first.Reason, failuresPath)
 	}
-	s.log.Info("recommend: done", "users", len(s.outcomes), "written", res.Written, "unchanged", res.Unchanged,
+	s.log.Info("recommend: done", "users", res.Users, "written", res.Written, "unchanged", res.Unchanged,
 		"failed", res.Failed, "analyst", s.analyst.Label(), "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
 	if res.Failed > 0 {
-		e := &IncompleteError{Failed: res.Failed, Users: len(s.outcomes), Failures: failuresPath}
+		e := &IncompleteError{Failed: res.Failed, Users: res.Users, Failures: failuresPath}
 		if s.unreachable > 0 {
 			e.Hint = "some could not reach Gemini: " + offlineHint
 		}
@@ -476,72 +485,25 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// plan fills s.outcomes with one entry per person of the input, in row order: the failures
-// so far and the up-to-date reports, and returns the jobs for the others. cands and alts are
-// predict's, per user.
-func (s *stage) plan(users []User, failures []Failure, cands, alts [][]gemini.Candidate) []job {
-	ids := make([]string, len(users))
-	for i, u := range users {
-		ids[i] = u.ID
-	}
-	names := fileNames(ids)
-	type entry struct {
-		row  int64
-		user int // index in users, or -1 for a failure
-		fail *Failure
-	}
-	order := make([]entry, 0, len(users)+len(failures))
-	for i := range users {
-		order = append(order, entry{row: users[i].Row, user: i})
-	}
-	for i := range failures {
-		order = append(order, entry{row: failures[i].Row, user: -1, fail: &failures[i]})
-	}
-	sort.SliceStable(order, func(i, j int) bool { return order[i].row < order[j].row })
-	s.outcomes = make([]Outcome, len(order))
-	var jobs []job
-	for i, e := range order {
-		if e.fail != nil {
-			s.outcomes[i] = failedOutcome(*e.fail)
-			continue
-		}
-		u, c := users[e.user], cands[e.user]
-		if len(c) < gemini.NumRoles {
-			s.outcomes[i] = failedOutcome(Failure{UserID: u.ID, Row: u.Row, Line: u.Line, Stage: StageClassify,
-				Reason: fmt.Sprintf("the classifier knows %d roles other than %q; %d are needed", len(c), u.CurrentRole, gemini.NumRoles)})
-			continue
-		}
-		j := job{idx: i, user: u, base: filepath.Join(s.dir, names[u.ID]),
-			req:          gemini.Request{UserID: u.ID, CurrentRole: u.CurrentRole, Skills: u.Skills, Candidates: c},
-			alternatives: alts[e.user]}
-		j.key = s.key(j)
-		if !s.cfg.Force {
-			if o, ok := s.upToDate(j); ok {
-				s.outcomes[i] = o
-				continue
-			}
-		}
-		jobs = append(jobs, j)
-	}
-	for _, o := range s.outcomes {
-		if o.Status != "" {
-			s.done++
-			if o.Status == StatusFailed {
-				s.failed++
-			}
+// newCatalogAnalyst returns the offline analyst of the role catalog, with the vectors of its
+// phrases (from the embeddings file where it has them).
+func newCatalogAnalyst(ctx context.Context, enc encoder.Encoder, catalog []records.Role, workdir string, log *slog.Logger) (*offlineAnalyst, error) {
+	var texts []string
+	for _, r := range catalog {
+		for _, p := range catalogPhrases(r) {
+			texts = append(texts, p.Phrase)
 		}
 	}
-	return jobs
-}
-
-func countStage(fs []Failure, stage string) int {
-	n := 0
-	for _, f := range fs {
-		if f.Stage == stage {
-			n++
-		}
+	embPath, _ := features.OutputPaths(workdir)
+	vecs, err := vectors(ctx, enc, embPath, texts, log)
+	if err != nil {
+		return nil, err
 	}
-	return n
+	aid, avecs, err := analystVectors(ctx, enc.ID(), texts, vecs)
+	if err != nil {
+		return nil, err
+	}
+	return newOfflineAnalyst(aid, catalog, avecs), nil
 }
 
 func failedOutcome(f Failure) Outcome {
@@ -646,24 +608,17 @@ func vectors(ctx context.Context, enc encoder.Encoder, embPath string, texts []s
 	return out, nil
 }
 
-// maxAlternatives is the number of further ranked roles predict returns per user, after the
+// maxAlternatives is the number of further ranked roles rankUsers returns per user, after the
 // gemini.NumRoles candidates.
 const maxAlternatives = 20
 
-// predict runs the classifier on every user's joined skills and returns, per user, the
-// gemini.NumRoles most probable roles other than the user's current role (cands), and the up
-// to maxAlternatives roles ranked after them (alts), most probable first.
-func predict(cfg Config, info *classifier.Info, users []User, vecs map[string][]float32, dim int) (cands, alts [][]gemini.Candidate, err error) {
+// rankUsers runs the classifier (and the rest of the ranking of set) on every user's joined
+// skills and returns, per user, the gemini.NumRoles most probable roles other than the user's
+// current role (cands), and the up to maxAlternatives roles ranked after them (alts), most
+// probable first. vecs holds the vector of each joined skills text.
+func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[string][]float32, dim int) (cands, alts [][]gemini.Candidate, err error) {
 	cands = make([][]gemini.Candidate, len(users))
 	alts = make([][]gemini.Candidate, len(users))
-	if len(users) == 0 {
-		return cands, alts, nil
-	}
-	set, err := ranking.Load(cfg.Model, cfg.Labels, filepath.Join(filepath.Dir(cfg.Labels), "roles.index"), features.TFIDFPath(cfg.Workdir), dim)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer set.Close()
 	w := set.Weights()
 	texts := make([]string, len(users))
 	x := make([]float32, 0, len(users)*dim)
@@ -952,14 +907,19 @@ func promptChunks(jobs []job, model string, n int) [][]job {
 	return chunks
 }
 
-// finish checks and writes the report of j. It does not look at the context: an analysis
-// that is done is kept.
-func (s *stage) finish(j job, rep *gemini.Report, usage gemini.Usage) {
-	ur := &UserReport{
+// userReport returns the report of j from the analyst's answer rep (not yet validated).
+func (s *stage) userReport(j job, rep *gemini.Report, usage gemini.Usage) *UserReport {
+	return &UserReport{
 		Format: ReportFormat, Key: j.key, UserID: j.user.ID, CurrentRole: j.user.CurrentRole, Skills: j.user.Skills,
 		Notes: j.user.Notes, Analyst: s.analyst, Classifier: s.cls, Candidates: j.req.Candidates, Roles: rep.Roles,
 		Usage: usageInfo(usage), Version: s.cfg.Version, Created: time.Now().UTC(),
 	}
+}
+
+// finish checks and writes the report of j. It does not look at the context: an analysis
+// that is done is kept.
+func (s *stage) finish(j job, rep *gemini.Report, usage gemini.Usage) {
+	ur := s.userReport(j, rep, usage)
 	stage := StageGemini
 	if s.off != nil {
 		stage = StageOffline
@@ -968,11 +928,19 @@ func (s *stage) finish(j job, rep *gemini.Report, usage gemini.Usage) {
 		s.failWith(j, stage, "the report is not valid: "+err.Error(), usage)
 		return
 	}
-	if err := writeReport(j.base, ur); err != nil {
+	if err := s.save(j.base, ur); err != nil {
 		s.failWith(j, StageWrite, err.Error(), usage)
 		return
 	}
 	s.record(j.idx, s.written(j, ur))
+}
+
+// save writes the report ur to base: with the chunk's other reports (s.pub), or at once.
+func (s *stage) save(base string, ur *UserReport) error {
+	if s.pub == nil {
+		return writeReport(base, ur)
+	}
+	return s.pub.report(base, ur)
 }
 
 // writeReport writes <base>.txt, <base>.md and, last, <base>.json (which carries the key, so

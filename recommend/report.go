@@ -184,6 +184,7 @@ func usedFallback(r *UserReport) bool {
 // role came from.
 func writeText(w io.Writer, r *UserReport) error {
 	var b strings.Builder
+	b.Grow(reportSize)
 	title := "Skill(X) career-transition report"
 	b.WriteString(title + "\n" + strings.Repeat("=", len(title)) + "\n\n")
 	if usedFallback(r) {
@@ -244,6 +245,9 @@ func analystText(a AnalystInfo) string {
 	return offlineNote
 }
 
+// reportSize is the room the readable reports are built in: most take 10 to 15 KB.
+const reportSize = 16 << 10
+
 // textWidth is the line width of the readable report.
 const textWidth = 90
 
@@ -251,20 +255,25 @@ const textWidth = 90
 // indent. Line breaks in text become spaces.
 func wrapTo(b *strings.Builder, first, indent, text string) {
 	words := strings.Fields(text)
-	line := first
-	empty := true
-	for _, w := range words {
-		if !empty && len(line)+1+len(w) > textWidth {
-			b.WriteString(strings.TrimRight(line, " ") + "\n")
-			line, empty = indent, true
-		}
-		if !empty {
-			line += " "
-		}
-		line += w
-		empty = false
+	if len(words) == 0 {
+		b.WriteString(strings.TrimRight(first, " ") + "\n")
+		return
 	}
-	b.WriteString(strings.TrimRight(line, " ") + "\n")
+	b.WriteString(first)
+	n := len(first) // bytes of the line so far
+	for i, w := range words {
+		if i > 0 && n+1+len(w) > textWidth {
+			b.WriteString("\n")
+			b.WriteString(indent)
+			n = len(indent)
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	b.WriteString("\n")
 }
 
 // mdEscaper escapes the characters that Markdown (and the HTML it allows) would interpret, so
@@ -279,6 +288,7 @@ func md(s string) string { return mdEscaper.Replace(s) }
 // writeMarkdown writes the report as Markdown.
 func writeMarkdown(w io.Writer, r *UserReport) error {
 	var b strings.Builder
+	b.Grow(reportSize)
 	fmt.Fprintf(&b, "# Career-transition report: %s\n\n", md(r.UserID))
 	if usedFallback(r) {
 		b.WriteString(md(fallbackNote) + "\n\n")

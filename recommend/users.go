@@ -111,31 +111,67 @@ type rawUser struct {
 // the first MaxSkills are used and a note says so. The error is for the file as a whole
 // (missing, unreadable, not a text table, no role or skills column, no record).
 func ReadUsers(path string) ([]User, []Failure, error) {
+	f, err := scanUsers(path, Shard{})
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := f.people()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer ps.Close()
+	var users []User
+	var failures []Failure
+	for {
+		p, err := ps.next()
+		switch {
+		case errors.Is(err, io.EOF):
+			return users, failures, nil
+		case err != nil:
+			return nil, nil, err
+		case p.fail != nil:
+			failures = append(failures, *p.fail)
+		default:
+			users = append(users, p.user)
+		}
+	}
+}
+
+// rawReader returns the records of a users file one at a time, before checks.
+type rawReader struct {
+	r tabular.Reader
+	// next returns the next record, or io.EOF after the last one.
+	next func() (rawUser, error)
+	// done runs, after io.EOF, the checks that need every record (JSON Lines keys).
+	done func() error
+}
+
+// openRaw opens a users file for reading its records. The error is for the file as a whole
+// (missing, unreadable, not a text table, no role or skills column).
+func openRaw(path string) (*rawReader, error) {
 	r, err := tabular.Open(path, tabular.Options{})
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			return nil, nil, fmt.Errorf("users file %s: %w", path, pe.Err)
+			return nil, fmt.Errorf("users file %s: %w", path, pe.Err)
 		}
-		return nil, nil, fmt.Errorf("users file: %w", err)
+		return nil, fmt.Errorf("users file: %w", err)
 	}
-	defer r.Close()
-	var raws []rawUser
+	rr := &rawReader{r: r, done: func() error { return nil }}
 	switch r.Format() {
 	case tabular.FormatJSONL:
-		raws, err = readJSONL(path, r)
+		rr.next, rr.done = jsonRecords(path, r)
 	default:
-		raws, err = readColumns(path, r)
+		if rr.next, err = columnRecords(path, r); err != nil {
+			r.Close()
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(raws) == 0 {
-		return nil, nil, fmt.Errorf("users file %s has no people: it holds a header and no record", path)
-	}
-	users, failures := checkUsers(path, raws)
-	return users, failures, nil
+	return rr, nil
 }
+
+// Close closes the file.
+func (rr *rawReader) Close() error { return rr.r.Close() }
 
 // notText reports whether a header looks like a binary file's first bytes rather than column
 // names: control characters or bytes that are not UTF-8.
@@ -157,8 +193,9 @@ func columnList(header []string) string {
 	return strings.Join(names, ", ")
 }
 
-// readColumns reads a CSV, TSV or Parquet users file.
-func readColumns(path string, r tabular.Reader) ([]rawUser, error) {
+// columnRecords checks the header of a CSV, TSV or Parquet users file and returns the reader
+// of its records.
+func columnRecords(path string, r tabular.Reader) (func() (rawUser, error), error) {
 	header := r.Header()
 	idCol, roleCol, skillsCol := -1, -1, -1
 	type numbered struct{ n, col int }
@@ -193,20 +230,18 @@ func readColumns(path string, r tabular.Reader) ([]rawUser, error) {
 		}
 		return nil, fmt.Errorf("users file %s: want %s; columns are: %s", path, strings.Join(missing, " and "), columnList(header))
 	}
-	var out []rawUser
-	for {
+	return func() (rawUser, error) {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return rawUser{}, io.EOF
 		}
 		if err != nil {
-			return nil, fmt.Errorf("users file: %w", err)
+			return rawUser{}, fmt.Errorf("users file: %w", err)
 		}
 		u := rawUser{row: rec.Row, line: rec.Line}
 		if rec.Err != nil {
 			u.err = rec.Err
-			out = append(out, u)
-			continue
+			return u, nil
 		}
 		field := func(i int) string {
 			if i < 0 || i >= len(rec.Fields) {
@@ -221,100 +256,39 @@ func readColumns(path string, r tabular.Reader) ([]rawUser, error) {
 				u.skills = append(u.skills, v)
 			}
 		}
-		out = append(out, u)
-	}
+		return u, nil
+	}, nil
 }
 
-// readJSONL reads a JSON Lines users file from the raw text of each record, so that a list of
-// skills keeps its items whatever characters they hold.
-func readJSONL(path string, r tabular.Reader) ([]rawUser, error) {
-	var out []rawUser
-	sawRole, sawSkills := false, false
-	for {
+// jsonRecords returns the reader of the records of a JSON Lines users file, which reads each
+// record from its raw text so that a list of skills keeps its items whatever characters they
+// hold, and the check, once every record is read, that some record has the role and skills
+// keys.
+func jsonRecords(path string, r tabular.Reader) (next func() (rawUser, error), done func() error) {
+	sawRole, sawSkills, records := false, false, 0
+	next = func() (rawUser, error) {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return rawUser{}, io.EOF
 		}
 		if err != nil {
-			return nil, fmt.Errorf("users file: %w", err)
+			return rawUser{}, fmt.Errorf("users file: %w", err)
 		}
+		records++
 		u := rawUser{row: rec.Row, line: rec.Line}
 		if rec.Err != nil {
 			u.err = rec.Err
-			out = append(out, u)
-			continue
+			return u, nil
 		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(rec.Raw, &obj); err != nil {
-			u.err = fmt.Errorf("line %d: not a JSON object: %w", rec.Line, err)
-			out = append(out, u)
-			continue
-		}
-		byName := make(map[string]json.RawMessage, len(obj))
-		for k, v := range obj {
-			byName[columnName(k)] = v
-		}
-		var problems []string
-		pick := func(aliases []string) (string, json.RawMessage, bool) {
-			for _, a := range aliases {
-				if v, ok := byName[a]; ok {
-					return a, v, true
-				}
-			}
-			return "", nil, false
-		}
-		if k, v, ok := pick(idColumns); ok {
-			if u.id, err = scalarText(v); err != nil {
-				problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
-			}
-		}
-		if k, v, ok := pick(roleColumns); ok {
-			sawRole = true
-			if u.role, err = scalarText(v); err != nil {
-				problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
-			}
-		}
-		if k, v, ok := pick(skillsColumns); ok {
-			sawSkills = true
-			if u.skills, err = skillList(v); err != nil {
-				problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
-			}
-		}
-		type numbered struct {
-			n    int
-			name string
-			v    json.RawMessage
-		}
-		var skillN []numbered
-		for name, v := range byName {
-			if m := skillNColumn.FindStringSubmatch(name); m != nil {
-				sawSkills = true
-				n, _ := strconv.Atoi(m[1])
-				skillN = append(skillN, numbered{n, name, v})
-			}
-		}
-		sort.Slice(skillN, func(i, j int) bool {
-			if skillN[i].n != skillN[j].n {
-				return skillN[i].n < skillN[j].n
-			}
-			return skillN[i].name < skillN[j].name
-		})
-		for _, s := range skillN {
-			v, err := scalarText(s.v)
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("key %q: %v", s.name, err))
-			}
-			if v = strings.TrimSpace(v); v != "" {
-				u.skills = append(u.skills, v)
-			}
-		}
-		if len(problems) > 0 {
-			sort.Strings(problems)
-			u.err = fmt.Errorf("line %d: %s", rec.Line, strings.Join(problems, "; "))
-		}
-		out = append(out, u)
+		var role, skills bool
+		u, role, skills = jsonRecord(rec)
+		sawRole, sawSkills = sawRole || role, sawSkills || skills
+		return u, nil
 	}
-	if len(out) > 0 && (!sawRole || !sawSkills) {
+	done = func() error {
+		if records == 0 || (sawRole && sawSkills) {
+			return nil
+		}
 		var missing []string
 		if !sawRole {
 			missing = append(missing, `a "current_role" key`)
@@ -322,9 +296,83 @@ func readJSONL(path string, r tabular.Reader) ([]rawUser, error) {
 		if !sawSkills {
 			missing = append(missing, `a "skills" key (a list of strings)`)
 		}
-		return nil, fmt.Errorf("users file %s: no record has %s; keys are: %s", path, strings.Join(missing, " or "), columnList(r.Header()))
+		return fmt.Errorf("users file %s: no record has %s; keys are: %s", path, strings.Join(missing, " or "), columnList(r.Header()))
 	}
-	return out, nil
+	return next, done
+}
+
+// jsonRecord reads one JSON Lines record, and says whether it has a role key and a skills key.
+func jsonRecord(rec *tabular.Record) (u rawUser, sawRole, sawSkills bool) {
+	u = rawUser{row: rec.Row, line: rec.Line}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(rec.Raw, &obj); err != nil {
+		u.err = fmt.Errorf("line %d: not a JSON object: %w", rec.Line, err)
+		return u, false, false
+	}
+	byName := make(map[string]json.RawMessage, len(obj))
+	for k, v := range obj {
+		byName[columnName(k)] = v
+	}
+	var problems []string
+	pick := func(aliases []string) (string, json.RawMessage, bool) {
+		for _, a := range aliases {
+			if v, ok := byName[a]; ok {
+				return a, v, true
+			}
+		}
+		return "", nil, false
+	}
+	var err error
+	if k, v, ok := pick(idColumns); ok {
+		if u.id, err = scalarText(v); err != nil {
+			problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
+		}
+	}
+	if k, v, ok := pick(roleColumns); ok {
+		sawRole = true
+		if u.role, err = scalarText(v); err != nil {
+			problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
+		}
+	}
+	if k, v, ok := pick(skillsColumns); ok {
+		sawSkills = true
+		if u.skills, err = skillList(v); err != nil {
+			problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
+		}
+	}
+	type numbered struct {
+		n    int
+		name string
+		v    json.RawMessage
+	}
+	var skillN []numbered
+	for name, v := range byName {
+		if m := skillNColumn.FindStringSubmatch(name); m != nil {
+			sawSkills = true
+			n, _ := strconv.Atoi(m[1])
+			skillN = append(skillN, numbered{n, name, v})
+		}
+	}
+	sort.Slice(skillN, func(i, j int) bool {
+		if skillN[i].n != skillN[j].n {
+			return skillN[i].n < skillN[j].n
+		}
+		return skillN[i].name < skillN[j].name
+	})
+	for _, s := range skillN {
+		v, err := scalarText(s.v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("key %q: %v", s.name, err))
+		}
+		if v = strings.TrimSpace(v); v != "" {
+			u.skills = append(u.skills, v)
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		u.err = fmt.Errorf("line %d: %s", rec.Line, strings.Join(problems, "; "))
+	}
+	return u, sawRole, sawSkills
 }
 
 // scalarText returns a JSON string, number or boolean as text ("" for null).
@@ -397,47 +445,6 @@ func columnName(s string) string {
 	return strings.NewReplacer(" ", "_", "-", "_").Replace(s)
 }
 
-// checkUsers turns raw records into users and failures: ids (given or made from the row),
-// required fields, lengths, duplicate skills and ids, and the MaxSkills limit.
-func checkUsers(path string, raws []rawUser) ([]User, []Failure) {
-	given := map[string]bool{}
-	for i := range raws {
-		raws[i].id = clean.NormalizeText(raws[i].id)
-		if raws[i].id != "" {
-			given[raws[i].id] = true
-		}
-	}
-	var users []User
-	var failures []Failure
-	firstRow := map[string]int64{}
-	for _, r := range raws {
-		u := User{Row: r.row, Line: r.line, ID: r.id}
-		if u.ID == "" {
-			u.ID = generatedID(r.row, given)
-			u.Notes = append(u.Notes, fmt.Sprintf("the input gives no user id; %q is made from row %d", u.ID, r.row))
-		}
-		fail := func(format string, a ...any) {
-			failures = append(failures, Failure{UserID: displayID(u.ID), File: path, Row: r.row, Line: r.line, Stage: StageInput, Reason: fmt.Sprintf(format, a...)})
-		}
-		if r.err != nil {
-			fail("record cannot be read: %v", r.err)
-			continue
-		}
-		if prev, dup := firstRow[u.ID]; dup {
-			fail("user id %q is already used by row %d; ids must be unique", textsafe.Clip(u.ID, MaxTextLen), prev)
-			continue
-		}
-		firstRow[u.ID] = r.row
-		u.CurrentRole = clean.NormalizeText(r.role)
-		if reason := checkPerson(&u, r.skills); reason != "" {
-			fail("%s", reason)
-			continue
-		}
-		users = append(users, u)
-	}
-	return users, failures
-}
-
 // checkPerson fills u.Skills from skills (normalised, duplicates dropped, at most MaxSkills)
 // and returns why u cannot be processed, or "".
 func checkPerson(u *User, skills []string) string {
@@ -501,13 +508,14 @@ func checkPerson(u *User, skills []string) string {
 	return ""
 }
 
-// generatedID returns "row-<row>", with a suffix when the input already uses that id.
-func generatedID(row int64, given map[string]bool) string {
+// generatedID returns the id of a record without one: "row-<row>", with a suffix when the
+// file gives that id to another record (given reports whether it does). Two generated ids are
+// never equal: the row number is part of each.
+func generatedID(row int64, given func(string) bool) string {
 	id := fmt.Sprintf("row-%d", row)
-	for n := 2; given[id]; n++ {
+	for n := 2; given(id); n++ {
 		id = fmt.Sprintf("row-%d-%d", row, n)
 	}
-	given[id] = true
 	return id
 }
 

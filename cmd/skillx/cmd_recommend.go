@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/gemini"
@@ -19,6 +20,9 @@ type recommendOptions struct {
 	person  recommend.Person
 	cache   string
 	retries int
+	shard   string
+	// getenv looks up environment variables (--shard auto/N); nil means os.Getenv.
+	getenv func(string) string
 }
 
 func (o *recommendOptions) addFlags(fs *flag.FlagSet) {
@@ -41,6 +45,8 @@ func (o *recommendOptions) addFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.cfg.Batch, "batch", false, "send the people through the Gemini Batch API (cheaper, slower)")
 	fs.DurationVar(&o.cfg.BatchPoll, "batch-poll", gemini.DefaultPoll, "polling interval of a batch job")
 	fs.StringVar(&o.cache, "cache", "", `Gemini response cache folder (default <workdir>/.cache/gemini; "none" disables it)`)
+	fs.StringVar(&o.shard, "shard", "", "process only shard I of N of the users file (I/N, 0 <= I < N; auto/N takes I from $"+recommend.JobIndexEnv+
+		", a Kubernetes Indexed Job's pod index), into <out>/shard-I-of-N; join the shards with --merge")
 }
 
 func (o *recommendOptions) config(g *globalOptions) (recommend.Config, error) {
@@ -53,6 +59,20 @@ func (o *recommendOptions) config(g *globalOptions) (recommend.Config, error) {
 		return cfg, usagef("no input: give --users FILE, or --role and --skills for one person")
 	case single && (o.person.CurrentRole == "" || o.person.Skills == ""):
 		return cfg, usagef("one person needs both --role and --skills")
+	}
+	if o.shard != "" {
+		if single {
+			return cfg, usagef("--shard splits a users file; it does not apply to --role and --skills")
+		}
+		getenv := o.getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		sh, err := recommend.ParseShard(o.shard, getenv)
+		if err != nil {
+			return cfg, usagef("--%v", err)
+		}
+		cfg.Shard = sh
 	}
 	if single {
 		for _, f := range []struct{ flag, value string }{{"--role", o.person.CurrentRole}, {"--skills", o.person.Skills}, {"--user-id", o.person.ID}} {
@@ -109,13 +129,49 @@ func printRecommend(g *globalOptions, res *recommend.Result, single bool) {
 		fmt.Fprintf(g.stdout, "recommend: %s report (%s) %s, %s, %s\n", o.Status, o.Analyst, o.Text, o.Markdown, o.JSON)
 		return
 	}
-	fmt.Fprintf(g.stdout, "recommend: %d users: %d written, %d unchanged, %d failed; analyst %s; encoder %s; %d prompt + %d output tokens; %.1fs\n",
-		len(res.Outcomes), res.Written, res.Unchanged, res.Failed, res.Analyst.Label(), res.Encoder,
+	shard := ""
+	if res.Shard.Count > 0 {
+		shard = fmt.Sprintf(" (shard %s)", res.Shard)
+	}
+	fmt.Fprintf(g.stdout, "recommend: %d users%s: %d written, %d unchanged, %d failed; analyst %s; encoder %s; %d prompt + %d output tokens; %.1fs\n",
+		res.Users, shard, res.Written, res.Unchanged, res.Failed, res.Analyst.Label(), res.Encoder,
 		res.PromptTokens, res.OutputTokens, res.Wall.Seconds())
 	fmt.Fprintf(g.stdout, "recommend: reports %s\n", res.Dir)
 	if res.Summary != "" {
 		fmt.Fprintf(g.stdout, "recommend: summary %s\nrecommend: failures %s\n", res.Summary, res.Failures)
 	}
+}
+
+// mergeConfig returns the config of `skillx recommend --merge [SHARD_DIR...]`: --users (the
+// file the shards read) and --out (where the joined files go, and where the shard folders are
+// looked for when none is named) are the only other flags it takes.
+func (o *recommendOptions) mergeConfig(g *globalOptions, fs *flag.FlagSet, dirs []string) (recommend.MergeConfig, error) {
+	var others []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "merge", "users", "out", "workdir", "log-level", "wait", "force":
+		default:
+			others = append(others, "--"+f.Name)
+		}
+	})
+	if len(others) > 0 {
+		return recommend.MergeConfig{}, usagef("--merge joins the outputs of shards; it does not take %s", strings.Join(others, ", "))
+	}
+	if o.cfg.Users == "" {
+		return recommend.MergeConfig{}, usagef("--merge needs --users: the users file the shards read, to check that each of its people is in exactly one shard")
+	}
+	out := o.cfg.OutDir
+	if out == "" {
+		out = recommend.DefaultOutDir(g.workdir)
+	}
+	return recommend.MergeConfig{Users: o.cfg.Users, Dir: out, Shards: dirs, Version: version, Logger: g.log}, nil
+}
+
+// printMerge prints what a merge did.
+func printMerge(g *globalOptions, res *recommend.MergeResult) {
+	fmt.Fprintf(g.stdout, "recommend: merged %d shards: %d users: %d written, %d unchanged, %d failed; %d prompt + %d output tokens; %.1fs\n",
+		res.Count, res.Users, res.Written, res.Unchanged, res.Failed, res.PromptTokens, res.OutputTokens, res.Wall.Seconds())
+	fmt.Fprintf(g.stdout, "recommend: summary %s\nrecommend: failures %s\n", res.Summary, res.Failures)
 }
 
 func init() {
@@ -142,17 +198,45 @@ Outputs: <workdir>/reports/users/<user>.txt, <user>.md, <user>.json (file names 
          <workdir>/reports/one/ instead. A person that cannot be processed never stops the
          others. A rerun skips people whose report is up to date (--force rewrites them);
          Gemini answers are cached; a --batch job killed while polling is resumed.
+Scale:   the users file is streamed: people are processed 4,096 at a time and summary.csv and
+         failures.jsonl are written as they go (put in place at the end), so memory does not
+         grow with the number of people. People with the same role and skills are ranked and
+         analysed once. A hidden index in the reports folder (.skillx-recommend.index) lets a
+         rerun pass over up-to-date reports without ranking the people again.
+Shards:  --shard I/N processes only the people whose id falls in shard I of N (the first 8
+         bytes of the id's SHA-256, modulo N: a person is in exactly one shard whatever N, and
+         stays in it when rows are added), into <out>/shard-I-of-N. --shard auto/N takes I
+         from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). Each shard exits 0, 3 or 1 as
+         above. Then --merge --users FILE [--out DIR] [SHARD_DIR...] joins the shards' summary.csv
+         and failures.jsonl into DIR (default <workdir>/reports/users; the shard folders are
+         looked for there when none is named), checking that every person of FILE is in
+         exactly one shard (else exit 1, naming the missing and duplicated people); it exits
+         3 when some people failed.
 Exit:    0 every report written or up to date; 3 finished, but some people failed (see
          failures.jsonl); 1 every person failed, or an error; 2 usage; 130 interrupted.
 
 Examples:
   skillx recommend --users data/sample/users.csv --workdir .
   skillx recommend --users people.jsonl --workers 16 --rpm 600 --workdir /data/kaggle
-  skillx recommend --role "Data Analyst" --skills "SQL;Excel;Tableau;Python;Statistics" --offline`,
+  skillx recommend --role "Data Analyst" --skills "SQL;Excel;Tableau;Python;Statistics" --offline
+  skillx recommend --users people.csv --shard 2/8 --out /shared/out --workdir .   (one of 8 jobs)
+  skillx recommend --merge --users people.csv --out /shared/out --workdir .`,
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
 			var o recommendOptions
 			o.addFlags(fs)
+			merge := fs.Bool("merge", false, "join the summary.csv and failures.jsonl of the shards (the folders given as arguments, or the shard-I-of-N folders of --out) into --out, checking them against --users")
 			return func(ctx context.Context, args []string) error {
+				if *merge {
+					mcfg, err := o.mergeConfig(g, fs, args)
+					if err != nil {
+						return err
+					}
+					res, err := recommend.Merge(ctx, mcfg)
+					if res != nil {
+						printMerge(g, res)
+					}
+					return err
+				}
 				if len(args) > 0 {
 					return usagef("unexpected arguments %q", args)
 				}

@@ -2,18 +2,23 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
+	"github.com/skillx/skillx/recommend"
 )
 
 func TestRecommendUsage(t *testing.T) {
@@ -45,17 +50,24 @@ func TestRecommendUsage(t *testing.T) {
 	}
 }
 
+// trainedWorkdir runs the pipeline on the sample into a fresh workdir.
+func trainedWorkdir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if code, _, errOut := runCLI(t, "run", "--workdir", dir, "--preset", "kaggle", "--input", "../../data/sample/job_postings.csv",
+		"--log-level", "warn", "--epochs", "20", "--row-level=false"); code != exitOK {
+		t.Fatalf("skillx run exit = %d; stderr:\n%s", code, errOut)
+	}
+	return dir
+}
+
 // TestRecommendCLI runs the pipeline on the sample, then recommend for one person offline and
 // for the sample's users against a Gemini endpoint that rejects every request with a message
 // quoting the API key: no file under reports/ and no line on stderr may contain the key.
 func TestRecommendCLI(t *testing.T) {
 	ortlibtest.Init(t)
 	const key = "dummy-key-SECRET-cli-93b1f0"
-	dir := t.TempDir()
-	if code, _, errOut := runCLI(t, "run", "--workdir", dir, "--preset", "kaggle", "--input", "../../data/sample/job_postings.csv",
-		"--log-level", "warn", "--epochs", "20", "--row-level=false"); code != exitOK {
-		t.Fatalf("skillx run exit = %d; stderr:\n%s", code, errOut)
-	}
+	dir := trainedWorkdir(t)
 
 	t.Setenv("GOOGLE_API_KEY", "")
 	t.Setenv("GEMINI_API_KEY", "")
@@ -129,4 +141,120 @@ func TestRecommendCLI(t *testing.T) {
 		}
 		return err
 	})
+}
+
+func TestRecommendShardUsage(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JOB_COMPLETION_INDEX", "")
+	tests := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--users", "u.csv", "--shard", "3/3"}, `--shard "3/3": index "3" is not a whole number from 0 to 2`},
+		{[]string{"--users", "u.csv", "--shard", "1"}, "want I/N"},
+		{[]string{"--users", "u.csv", "--shard", "auto/4"}, "$JOB_COMPLETION_INDEX, which is not set"},
+		{[]string{"--role", "Nurse", "--skills", "BLS", "--shard", "0/2"}, "--shard splits a users file"},
+		{[]string{"--merge"}, "--merge needs --users"},
+		{[]string{"--merge", "--users", "u.csv", "--shard", "0/2"}, "does not take --shard"},
+		{[]string{"--merge", "--users", "u.csv", "--offline", "--workers", "2"}, "does not take --offline, --workers"},
+	}
+	for _, tt := range tests {
+		args := append([]string{"recommend", "--workdir", dir}, tt.args...)
+		code, _, errOut := runCLI(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.msg) {
+			t.Errorf("skillx %q = %d, %q; want %d and %q", args, code, errOut, exitUsage, tt.msg)
+		}
+	}
+}
+
+// shardWorkdir returns a workdir of its own for one shard process, linking to the models and
+// data of dir: a workdir takes one skillx process at a time.
+func shardWorkdir(t *testing.T, dir string) string {
+	t.Helper()
+	wd := t.TempDir()
+	for _, sub := range []string{"models", "data"} {
+		if err := os.Symlink(filepath.Join(dir, sub), filepath.Join(wd, sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return wd
+}
+
+// TestRecommendShardProcesses splits a users file among three skillx processes running at once,
+// one of them taking its index from $JOB_COMPLETION_INDEX as the pods of a Kubernetes Indexed
+// Job do, then merges their outputs: the shard holding the person who fails exits 3, the others
+// 0, and the merge lists every person once, in the file's order, and exits 3. Without one
+// shard's folder, the merge fails naming the missing shard.
+func TestRecommendShardProcesses(t *testing.T) {
+	ortlibtest.Init(t)
+	t.Setenv("GOOGLE_API_KEY", "")
+	t.Setenv("GEMINI_API_KEY", "")
+	dir := trainedWorkdir(t)
+	sample, err := os.ReadFile("../../data/sample/users.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := filepath.Join(t.TempDir(), "users.csv")
+	os.WriteFile(users, append(sample, "bad,Data Analyst,\n"...), 0o644)
+	const n = 3
+	out := filepath.Join(t.TempDir(), "out")
+	procs := make([]*exec.Cmd, n)
+	var stderr [n]bytes.Buffer
+	for i := range n {
+		spec := fmt.Sprintf("%d/%d", i, n)
+		if i == n-1 {
+			spec = fmt.Sprintf("auto/%d", n)
+		}
+		procs[i] = skillxProcess("recommend", "--workdir", shardWorkdir(t, dir), "--users", users, "--out", out, "--offline",
+			"--shard", spec, "--log-level", "warn")
+		procs[i].Env = append(procs[i].Env, fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i))
+		procs[i].Stderr = &stderr[i]
+		if err := procs[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, p := range procs {
+		want := exitOK
+		if recommend.ShardOf("bad", n) == i {
+			want = exitPartial
+		}
+		if code := exitStatus(t, p.Wait()); code != want {
+			t.Errorf("shard %d/%d exit = %d; want %d (stderr: %s)", i, n, code, want, stderr[i].String())
+		}
+	}
+	code, stdout, errOut := runCLI(t, "recommend", "--merge", "--users", users, "--out", out, "--workdir", dir)
+	if code != exitPartial || !strings.Contains(stdout, "merged 3 shards: 17 users: 16 written, 0 unchanged, 1 failed") ||
+		!strings.Contains(errOut, "1 of 17 users failed") {
+		t.Errorf("merge = %d, stdout %q, stderr %q; want 3 and 17 users, 1 failed", code, stdout, errOut)
+	}
+	f, err := os.Open(filepath.Join(out, "summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) != 18 {
+		t.Fatalf("merged summary.csv: %d rows, %v; want a header and 17", len(rows), err)
+	}
+	for i, r := range rows[1:] {
+		if r[1] != strconv.Itoa(i+1) {
+			t.Errorf("merged summary row %d is row %s of the users file; want %d", i+1, r[1], i+1)
+		}
+		shard := fmt.Sprintf("shard-%d-of-%d", recommend.ShardOf(r[0], n), n)
+		if r[2] == "written" && !strings.HasPrefix(r[4], shard+"/") {
+			t.Errorf("%s's report is %q; want it in %s", r[0], r[4], shard)
+		}
+	}
+	fails, _ := os.ReadFile(filepath.Join(out, "failures.jsonl"))
+	if !bytes.Contains(fails, []byte(`"user_id":"bad"`)) || bytes.Count(fails, []byte("\n")) != 1 {
+		t.Errorf("merged failures.jsonl = %s; want bad's line only", fails)
+	}
+
+	if err := os.RemoveAll(filepath.Join(out, "shard-1-of-3")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "recommend", "--merge", "--users", users, "--out", out, "--workdir", dir)
+	if code != exitFailure || !strings.Contains(errOut, "shard 1/3 missing") {
+		t.Errorf("merge without shard 1 = %d, %q; want %d naming shard 1/3", code, errOut, exitFailure)
+	}
 }

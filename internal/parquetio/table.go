@@ -437,9 +437,7 @@ type tableFlusher struct {
 	groups  []format.RowGroup
 	pageMax int // maxPageBytes (tests make it smaller)
 	// scratch buffers, reused from page to page
-	body, levels, values, packed, header []byte
-	ints                                 []int64
-	idx                                  []int32
+	body, levels, values, packed []byte
 }
 
 // maxPageBytes is the most value bytes a data page of plain strings holds (more when one value

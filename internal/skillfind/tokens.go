@@ -250,4 +250,3 @@ func words(s string) []word {
 	splitWords(s, nil, true, func(w word) { out = append(out, w) })
 	return out
 }
-
