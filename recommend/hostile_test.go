@@ -97,7 +97,7 @@ func TestRecommendCSVInjection(t *testing.T) {
 	}
 }
 
-// TestRecommendControlCharacters: NUL, ESC, BEL and C1 controls in ids, roles and skills of
+// TestRecommendControlCharacters: NUL, ESC, BEL, C1 controls and a right-to-left override in ids, roles and skills of
 // a JSON Lines file make that person fail with the field named, and no output file holds
 // one raw.
 func TestRecommendControlCharacters(t *testing.T) {
@@ -106,18 +106,20 @@ func TestRecommendControlCharacters(t *testing.T) {
 		`{"user_id": "esc", "current_role": "Data\u001b]0;pwned\u0007 Analyst", "skills": ["SQL"]}`,
 		`{"user_id": "bel", "current_role": "Registered Nurse", "skills": ["BLS", "Ep\u0007ic"]}`,
 		`{"user_id": "c1", "current_role": "Registered Nurse", "skills": ["\u009b31mred"]}`,
+		`{"user_id": "rlo", "current_role": "Registered Nurse", "skills": ["BLS", "Ep\u202Eic"]}`,
 		`{"user_id": "ok", "current_role": "Registered Nurse", "skills": ["BLS", "Epic"]}`,
 	}, "\n")+"\n")
 	cfg := testConfig(t, nil, &logBuffer{})
 	cfg.Users = users
 	res, err := Run(context.Background(), cfg)
-	checkIncomplete(t, res, err, 4)
-	checkAccounting(t, res, 5)
+	checkIncomplete(t, res, err, 5)
+	checkAccounting(t, res, 6)
 	want := map[string]string{
 		`nul\x00id`: "user id holds the control character U+0000 (NUL) at character 4",
 		"esc":       "current role holds the control character U+001B (ESC) at character 5",
 		"bel":       "skill 2 holds the control character U+0007 (BEL) at character 3",
 		"c1":        "skill 1 holds the control character U+009B (CSI) at character 1",
+		"rlo":       "skill 2 holds the control character U+202E (RLO) at character 3",
 	}
 	for _, f := range failureLines(t, res.Failures) {
 		if w, ok := want[f.UserID]; !ok || !strings.Contains(f.Reason, w) || f.Stage != StageInput || f.Row == 0 || f.File != users {

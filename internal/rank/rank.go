@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/metrics"
@@ -240,12 +242,24 @@ func (s *Set) Scores(texts []string, x []float32) (cls, ret [][]float32, err err
 		}
 	}
 	ret = make([][]float32, len(texts))
-	for i, t := range texts {
-		ret[i] = make([]float32, c)
-		s.Index.Scores(s.TFIDF.Transform(t), ret[i])
+	flat := make([]float32, len(texts)*c)
+	parts := min(runtime.GOMAXPROCS(0), max(len(texts)/minScoresPerWorker, 1))
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(texts)/parts, (p+1)*len(texts)/parts
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				ret[i] = flat[i*c : (i+1)*c : (i+1)*c]
+				s.Index.Scores(s.TFIDF.Transform(texts[i]), ret[i])
+			}
+		})
 	}
+	wg.Wait()
 	return cls, ret, nil
 }
+
+// minScoresPerWorker is the fewest texts Scores gives a goroutine of its own.
+const minScoresPerWorker = 256
 
 // RoleSimilarity returns the similarity of every role's profile to that of label i (nil when
 // i is -1).

@@ -7,8 +7,16 @@ import (
 	"unicode/utf8"
 )
 
-// IsControl reports whether r is a C0 control, DEL or a C1 control.
-func IsControl(r rune) bool { return unicode.IsControl(r) }
+// IsControl reports whether r is a C0 control, DEL, a C1 control or a bidirectional
+// formatting character that changes the order text is shown in (see IsBidiOverride).
+func IsControl(r rune) bool { return unicode.IsControl(r) || IsBidiOverride(r) }
+
+// IsBidiOverride reports whether r is one of the explicit bidirectional embeddings,
+// overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make text display in another
+// order than it is stored ("Trojan Source", CVE-2021-42574), so an id that reads "report.txt"
+// can be stored as something else. The marks U+200E and U+200F, which right-to-left names
+// legitimately carry and which reorder nothing by themselves, are not among them.
+func IsBidiOverride(r rune) bool { return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) }
 
 // FirstControl returns the first control character of s and its 1-based position in
 // characters; ok is false when s has none.
@@ -27,6 +35,8 @@ func FirstControl(s string) (r rune, pos int, ok bool) {
 var controlNames = map[rune]string{
 	0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x09: "TAB", 0x0A: "LF", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR",
 	0x1B: "ESC", 0x7F: "DEL", 0x85: "NEL", 0x9B: "CSI", 0x9D: "OSC",
+	0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO",
+	0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI",
 }
 
 // Name returns a control character as "U+001B (ESC)", or "U+0001" for one without a usual

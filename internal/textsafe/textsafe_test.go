@@ -15,6 +15,9 @@ func TestProblem(t *testing.T) {
 		{"x\x7f", "holds the control character U+007F (DEL) at character 2"},
 		{"é\u009b31m", "holds the control character U+009B (CSI) at character 2"},
 		{"a\x01", "holds the control character U+0001 at character 2"},
+		{"invoice\u202Etxt.exe", "holds the control character U+202E (RLO) at character 8"},
+		{"\u2067x", "holds the control character U+2067 (RLI) at character 1"},
+		{"\u05e9\u05dc\u05d5\u05dd\u200F Analyst", ""}, // a right-to-left mark reorders nothing by itself
 	}
 	for _, tt := range tests {
 		if got := Problem(tt.in); got != tt.want {
@@ -30,6 +33,7 @@ func TestEscape(t *testing.T) {
 		{"a\u009bb", `a\u009bb`},
 		{"bad\xffbyte", `bad\xffbyte`},
 		{"tab\there", `tab\x09here`},
+		{"report\u202Efdp.exe", `report\u202efdp.exe`},
 	}
 	for _, tt := range tests {
 		got := Escape(tt.in)
@@ -49,6 +53,7 @@ func TestStrip(t *testing.T) {
 		{"over\rwrite", "overwrite"},
 		{"c1\u009d here", "c1 here"},
 		{"bad\xff", "bad\uFFFD"},
+		{"Data \u202Etsylana\u202C Analyst", "Data tsylana Analyst"},
 	}
 	for _, tt := range tests {
 		if got := Strip(tt.in); got != tt.want {
