@@ -11,14 +11,18 @@ import (
 	"sort"
 	"time"
 
-	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/stage"
 )
 
 // StageName names the stage in manifests and logs.
 const StageName = "clean"
+
+// Algorithm is the version of the clean stage's logic, part of its key: bump it when a change
+// to this stage changes its outputs, so that outputs made by the old logic are made again.
+const Algorithm = 1
 
 // Config configures a clean run.
 type Config struct {
@@ -120,34 +124,12 @@ type roleAgg struct {
 	first        int
 }
 
-// Run cleans data/raw under cfg.Workdir into data/clean and reports/clean.
+// Run cleans data/raw under cfg.Workdir into data/clean and reports/clean. The caller holds
+// the workdir lock (see internal/stage).
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	start := time.Now()
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
-	}
-	rawDir := filepath.Join(cfg.Workdir, "data", "raw")
-	rawPostings := filepath.Join(rawDir, "postings.parquet")
-	rawRejects := filepath.Join(rawDir, "rejects.parquet")
-	for _, p := range []string{rawPostings, rawRejects} {
-		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("clean: input %s not found: run `skillx ingest` first (%w)", p, err)
-		}
-		if err := manifest.Check(p, "ingest"); err != nil {
-			return nil, fmt.Errorf("clean: %w", err)
-		}
-	}
-	paths := OutputPaths(cfg.Workdir)
-	res := &Result{Paths: paths, RejectedByKind: map[string]int64{}}
-	for _, d := range []string{filepath.Dir(paths.Postings), filepath.Dir(paths.SummaryMD)} {
-		if err := atomicfile.CleanStale(d); err != nil {
-			log.Warn("clean: cannot remove temporary files of an interrupted run", "err", err)
-		}
-	}
-	inputs, err := hashInputs(paths.Postings, rawPostings, rawRejects)
-	if err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
 	}
 	maxShare := cfg.MaxRejectShare
 	if maxShare == 0 {
@@ -156,17 +138,47 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if maxShare < 0 || maxShare > 1 {
 		return nil, fmt.Errorf("clean: the largest share of rejected postings is %g; want a number from 0 to 1", cfg.MaxRejectShare)
 	}
-	params := map[string]any{"splitter": SplitterVersion, "max_reject_share": maxShare}
-	key := manifest.Key(StageName, cfg.Version, inputs, params)
-	if !cfg.Force {
-		if ok, _ := manifest.UpToDate(key, paths.Postings, paths.Rejects, paths.Roles); ok {
-			res.Skipped = true
-			log.Info("clean: outputs up to date, skipping (use --force to rerun)", "output", paths.Postings)
-			return res, nil
-		}
+	rawDir := filepath.Join(cfg.Workdir, "data", "raw")
+	rawPostings := filepath.Join(rawDir, "postings.parquet")
+	rawRejects := filepath.Join(rawDir, "rejects.parquet")
+	paths := OutputPaths(cfg.Workdir)
+	r, err := stage.Begin(stage.Spec{
+		Name: StageName, Workdir: cfg.Workdir, Algorithm: Algorithm, Version: cfg.Version, Force: cfg.Force, Log: log,
+		Inputs:  []stage.Input{{Path: rawPostings, MadeBy: "ingest"}, {Path: rawRejects, MadeBy: "ingest"}},
+		Params:  map[string]any{"splitter": SplitterVersion, "max_reject_share": maxShare},
+		Outputs: []string{paths.Postings, paths.Rejects, paths.Roles, paths.SummaryJSON, paths.SummaryMD},
+	})
+	if err != nil {
+		return nil, err
 	}
+	defer r.Abort()
+	res := &Result{Paths: paths, RejectedByKind: map[string]int64{}}
+	if r.UpToDate() {
+		res.Skipped = true
+		return res, nil
+	}
+	m, err := work(ctx, r, paths, rawPostings, rawRejects, maxShare, res, log)
+	if err != nil {
+		return nil, fmt.Errorf("clean: %w", err)
+	}
+	if err := r.Publish(m, nil); err != nil {
+		return nil, err
+	}
+	if err := os.Remove(paths.FailedRejects); err != nil && !errors.Is(err, os.ErrNotExist) {
+		log.Warn("clean: cannot remove the rejects of an earlier failed run", "path", paths.FailedRejects, "err", err)
+	}
+	log.Info("clean: done", "raw_postings", res.RawPostings, "postings", res.Postings, "duplicates", res.Duplicates,
+		"rejected", res.Rejected, "roles", res.Roles, "seconds", fmt.Sprintf("%.1f", res.WallSeconds))
+	return res, nil
+}
+
+// work cleans the raw postings into the outputs, which it registers with r (rejects, postings,
+// roles, summaries), fills res and returns what the manifests add to the run's.
+func work(ctx context.Context, r *stage.Runner, paths Paths, rawPostings, rawRejects string, maxShare float64, res *Result, log *slog.Logger) (manifest.Manifest, error) {
+	start := time.Now()
+	var none manifest.Manifest
 	ingestRows := map[string]int64{}
-	if m, err := manifest.Read(rawPostings); err == nil {
+	if m := r.InputManifest(rawPostings); m != nil {
 		ingestRows = m.Rows
 		res.Text = sourceText(m)
 	}
@@ -174,13 +186,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	rejects, err := parquetio.Create[records.Reject](paths.Rejects)
 	if err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
+		return none, err
 	}
-	defer rejects.Abort()
+	r.Add(paths.Rejects, rejects)
 	// This run's own rejects also go here, to be kept if the run fails (see checkRejectShare).
 	failed, err := parquetio.Create[records.Reject](paths.FailedRejects)
 	if err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
+		return none, err
 	}
 	defer failed.Abort()
 	// Carry ingest's rejects forward, so that data/clean accounts for every source record.
@@ -192,7 +204,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return rejects.Write(rows...)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
+		return none, err
 	}
 
 	d := newDeduper(res, func(rj records.Reject) error {
@@ -203,7 +215,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	})
 	total, _ := parquetio.NumRows(rawPostings)
 	if err := d.scan(ctx, rawPostings, total); err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
+		return none, err
 	}
 	postings, roleOrder, own := d.postings, d.roleOrder, d.own
 
@@ -211,20 +223,6 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	displayOf := map[string]string{}
 	for _, agg := range roleOrder {
 		displayOf[agg.key] = mostFrequent(agg.displays)
-	}
-	pw, err := parquetio.Create[records.CleanPosting](paths.Postings)
-	if err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
-	}
-	defer pw.Abort()
-	for start := 0; start < len(postings); start += 4096 {
-		batch := postings[start:min(start+4096, len(postings))]
-		for i := range batch {
-			batch[i].Role = displayOf[batch[i].RoleKey]
-		}
-		if err := pw.Write(batch...); err != nil {
-			return nil, fmt.Errorf("clean: %w", err)
-		}
 	}
 	roleRows := make([]records.Role, 0, len(roleOrder))
 	for _, agg := range roleOrder {
@@ -234,6 +232,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	sort.Slice(roleRows, func(i, j int) bool { return roleRows[i].RoleKey < roleRows[j].RoleKey })
+	if err := writeRows(r, paths.Roles, roleRows, len(roleRows)); err != nil {
+		return none, err
+	}
+	for i := range postings {
+		postings[i].Role = displayOf[postings[i].RoleKey]
+	}
 
 	res.Postings = int64(len(postings))
 	res.Roles = int64(len(roleRows))
@@ -243,39 +247,24 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res.IngestJoined = ingestRows["joined"]
 	res.RowLevelSplitLeaks = res.Roles > 0 && res.SingleTextRoles*2 > res.Roles
 	if res.RawPostings != res.Postings+res.Duplicates+res.Rejected {
-		return nil, fmt.Errorf("clean: internal error: %d raw postings but %d postings + %d duplicates + %d rejected",
+		return none, fmt.Errorf("internal error: %d raw postings but %d postings + %d duplicates + %d rejected",
 			res.RawPostings, res.Postings, res.Duplicates, res.Rejected)
 	}
 	if err := checkRejectShare(res, maxShare, own, failed, paths.FailedRejects); err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
+		return none, err
 	}
 	res.WallSeconds = time.Since(start).Seconds()
-
-	rw, err := parquetio.Create[records.Role](paths.Roles)
-	if err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
-	}
-	defer rw.Abort()
-	if err := rw.Write(roleRows...); err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
-	}
 	summary, err := stageSummary(paths, res)
 	if err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
+		return none, err
 	}
-	defer summary[0].Abort()
-	defer summary[1].Abort()
-	outputs := []string{paths.Rejects, paths.Roles, paths.SummaryJSON, paths.Postings}
-	failed.Abort()
-	err = atomicfile.PublishAll(func() error { return manifest.Remove(outputs...) }, rejects, rw, summary[0], summary[1], pw)
-	if err != nil {
-		return nil, fmt.Errorf("clean: %w", err)
+	r.Add(paths.SummaryJSON, summary[0])
+	r.Add(paths.SummaryMD, summary[1])
+	// The postings go last: later stages read them first.
+	if err := writeRows(r, paths.Postings, postings, 4096); err != nil {
+		return none, err
 	}
-	if err := os.Remove(paths.FailedRejects); err != nil && !errors.Is(err, os.ErrNotExist) {
-		log.Warn("clean: cannot remove the rejects of an earlier failed run", "path", paths.FailedRejects, "err", err)
-	}
-	m := manifest.Manifest{
-		Stage: StageName, Version: cfg.Version, Key: key, Inputs: inputs, Params: params,
+	return manifest.Manifest{
 		Rows: map[string]int64{
 			"raw_postings": res.RawPostings, "out": res.Postings, "duplicates": res.Duplicates,
 			"rejected": res.Rejected, "ingest_rejected": res.IngestRejected, "source_records": res.SourceRecords,
@@ -286,40 +275,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			"rejected_by_kind": res.RejectedByKind,
 		},
 		Started: start.UTC(), WallSeconds: res.WallSeconds,
-	}
-	for _, p := range outputs {
-		if err := manifest.Write(p, m); err != nil {
-			return nil, fmt.Errorf("clean: %w", err)
-		}
-	}
-	log.Info("clean: done", "raw_postings", res.RawPostings, "postings", res.Postings, "duplicates", res.Duplicates,
-		"rejected", res.Rejected, "roles", res.Roles, "seconds", fmt.Sprintf("%.1f", res.WallSeconds))
-	return res, nil
+	}, nil
 }
 
-// hashInputs returns the refs of clean's inputs for its manifest. It reuses, for a file whose
-// size and modification time are unchanged, the hash recorded by clean's previous run
-// (previousOutput's manifest) or by ingest, which hashed each raw file when it wrote it: a
-// first clean of a large raw table does not read it once more just to hash it.
-func hashInputs(previousOutput string, raw ...string) ([]manifest.FileRef, error) {
-	var known []manifest.FileRef
-	if m, err := manifest.Read(previousOutput); err == nil {
-		known = append(known, m.Inputs...)
+// writeRows writes rows, batch at a time, to a Parquet output at path registered with r.
+func writeRows[T any](r *stage.Runner, path string, rows []T, batch int) error {
+	w, err := parquetio.Create[T](path)
+	if err != nil {
+		return err
 	}
-	for _, p := range raw {
-		if m, err := manifest.Read(p); err == nil {
-			known = append(known, m.Output)
+	r.Add(path, w)
+	for i := 0; i < len(rows); i += batch {
+		if err := w.Write(rows[i:min(i+batch, len(rows))]...); err != nil {
+			return err
 		}
 	}
-	refs := make([]manifest.FileRef, 0, len(raw))
-	for _, p := range raw {
-		ref, err := manifest.HashFile(p, known)
-		if err != nil {
-			return nil, err
-		}
-		refs = append(refs, ref)
-	}
-	return refs, nil
+	return nil
 }
 
 func (agg *roleAgg) row(display string) records.Role {

@@ -154,7 +154,10 @@ func TestRunRecordsTheHashesOfItsInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, in := range m.Inputs {
-		data, err := os.ReadFile(in.Path)
+		if !strings.HasPrefix(in.Path, "data/raw/") {
+			t.Errorf("manifest input path %s; want it relative to the workdir (data/raw/...)", in.Path)
+		}
+		data, err := os.ReadFile(filepath.Join(work, in.Path))
 		if err != nil {
 			t.Fatal(err)
 		}

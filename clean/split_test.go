@@ -5,13 +5,14 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 func TestSplitSkills(t *testing.T) {
@@ -452,40 +453,11 @@ func splitAtSeparators(text string) []string {
 	return items
 }
 
-// skillsTestShared returns the path of a file under the shared datasets
-// folder (../shared/datasets from the module root). It skips the test
-// when the folder is absent, or fails it when SKILLX_REQUIRE_SHARED=1.
-func skillsTestShared(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "datasets", rel)
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
-			t.Fatalf("shared dataset %s is required (SKILLX_REQUIRE_SHARED=1): %v", path, err)
-		}
-		t.Skipf("shared dataset %s not found; skipping", path)
-	}
-	return path
-}
-
 // readColumn returns the distinct non-empty values of column in a CSV or
 // TSV file under the shared datasets folder.
 func readColumn(t testing.TB, rel, column string, comma rune) []string {
 	t.Helper()
-	f, err := os.Open(skillsTestShared(t, rel))
+	f, err := os.Open(testenv.Shared(t, "datasets/"+rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -526,7 +498,7 @@ func readColumn(t testing.TB, rel, column string, comma rune) []string {
 func readKaggleSkills(t testing.TB) [][2]string {
 	t.Helper()
 	const rel = "kaggle-job-descriptions/job_descriptions_sample.csv"
-	f, err := os.Open(skillsTestShared(t, rel))
+	f, err := os.Open(testenv.Shared(t, "datasets/"+rel))
 	if err != nil {
 		t.Fatal(err)
 	}

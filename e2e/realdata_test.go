@@ -16,12 +16,6 @@ import (
 	"github.com/skillx/skillx/internal/testenv"
 )
 
-// sharedDir returns ../shared/datasets relative to the module root, or skips.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	return testenv.Shared(t, "datasets")
-}
-
 // countCSVRecords counts a well-formed CSV file's data records with encoding/csv.
 func countCSVRecords(t *testing.T, path string) int64 {
 	t.Helper()
@@ -78,7 +72,7 @@ func countDataLines(t *testing.T, path string) int64 {
 }
 
 func TestRealData(t *testing.T) {
-	ds := sharedDir(t)
+	ds := testenv.Shared(t, "datasets")
 	onet := filepath.Join(ds, "onet-29.2")
 	li := filepath.Join(ds, "linkedin-2024-job-skills")
 	kaggle := filepath.Join(ds, "kaggle-job-descriptions", "job_descriptions_sample.csv")

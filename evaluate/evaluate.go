@@ -20,11 +20,12 @@ import (
 	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/metrics"
-	"github.com/skillx/skillx/internal/mlp"
+	"github.com/skillx/skillx/internal/mlpfit"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/split"
+	"github.com/skillx/skillx/internal/stage"
 )
 
 // StageName names the stage in manifests and logs.
@@ -137,6 +138,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if _, err := os.Stat(cfg.Labels); err != nil {
 		return nil, fmt.Errorf("evaluate: no trained model at %s: run `skillx train` first", cfg.Labels)
 	}
+	r, err := stage.Begin(stageSpec(cfg, log))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Abort()
 	ds, err := dataset.Load(cfg.Workdir)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
@@ -215,8 +221,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	m.Findings = findings(&m)
 	m.WallSeconds = time.Since(start).Seconds()
 	paths := OutputPaths(cfg.Workdir)
-	if err := writeReports(paths, &m, info); err != nil {
+	if err := stageReports(r, paths, &m, info); err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	if err := r.Publish(manifest.Manifest{Encoder: ds.Encoder, Model: cfg.Model, Notes: map[string]any{"findings": m.Findings},
+		Started: m.Started, WallSeconds: m.WallSeconds}, nil); err != nil {
+		return nil, err
 	}
 	log.Info("evaluate: done", "report", paths.Report, "seconds", fmt.Sprintf("%.1f", m.WallSeconds))
 	return &Result{Paths: paths, Metrics: m}, nil
@@ -372,13 +382,9 @@ func rowLevel(ctx context.Context, cfg Config, ds *dataset.Set, info *classifier
 		r.Note = "not enough rows for a row-level split"
 		return r, nil
 	}
-	tx, ty, _ := ds.Subset(trainIdx)
-	hidden := info.Hidden
-	cfgM := mlp.Config{Input: ds.Dim, Hidden: hidden, Classes: len(ds.Labels), LearningRate: info.Training.LearningRate,
-		BatchSize: info.Training.BatchSize, Epochs: max(info.Training.MaxEpochs, info.Training.BestEpoch, 1), Seed: info.Seed}
-	model, _, err := mlp.Train(ctx, cfgM, mlp.Dataset{X: tx, Y: ty, W: trainW}, mlp.Dataset{}, nil)
+	model, err := mlpfit.ComparisonModel(ctx, mlpfit.Recorded(info), ds, trainIdx, trainW)
 	if err != nil {
-		return r, fmt.Errorf("row-level comparison model: %w", err)
+		return r, fmt.Errorf("row-level: %w", err)
 	}
 	x, _, _ := ds.Subset(testIdx)
 	probs := model.Predict(x, len(testIdx))

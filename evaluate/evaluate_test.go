@@ -8,35 +8,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/features"
-	"github.com/skillx/skillx/ingest"
 	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
-	"github.com/skillx/skillx/train"
+	"github.com/skillx/skillx/internal/testmodel"
 )
 
-// trained runs every stage up to train on the sample into a temp workdir.
+// trained returns a fresh workdir where every stage up to train ran on the sample, with test's
+// share of groups held out.
 func trained(t *testing.T, test float64) string {
 	t.Helper()
 	ortlibtest.Init(t)
-	work := t.TempDir()
-	ctx := context.Background()
-	if _, err := ingest.Run(ctx, ingest.Config{Workdir: work, Preset: "kaggle", Inputs: []string{"../data/sample/job_postings.csv"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := clean.Run(ctx, clean.Config{Workdir: work}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderHashing}, Samples: 4, Seed: 1}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := train.DefaultConfig()
-	cfg.Workdir, cfg.Epochs, cfg.Split.Test = work, 40, test
-	if _, err := train.Run(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
-	return work
+	return testmodel.Workdir(t, testmodel.Options{Train: true, Test: test})
 }
 
 func TestEvaluateSample(t *testing.T) {
@@ -164,12 +148,18 @@ func TestEvaluateRefusesAnotherSplit(t *testing.T) {
 	if err := os.WriteFile(evalInfo, tampered, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := Run(ctx, Config{Workdir: work, Seed: 1, Queries: 1}); err == nil || !strings.Contains(err.Error(), "does not match its manifest") {
+		t.Errorf("evaluate with a classifier.json changed after train = %v; want an error saying it does not match its manifest", err)
+	}
+	// As if train had recorded that split: the manifest describes the tampered file.
+	rewriteManifest(t, evalInfo)
 	if _, err := Run(ctx, Config{Workdir: work, Seed: 1, Queries: 1}); err == nil || !strings.Contains(err.Error(), "not the one train recorded") {
 		t.Errorf("evaluate with a recorded split that differs = %v; want an error saying the split differs", err)
 	}
 	if err := os.WriteFile(evalInfo, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	rewriteManifest(t, evalInfo)
 	if _, err := Run(ctx, Config{Workdir: work, Seed: 1, Queries: 1}); err != nil {
 		t.Fatalf("evaluate with the split restored: %v", err)
 	}
@@ -180,5 +170,17 @@ func TestEvaluateRefusesAnotherSplit(t *testing.T) {
 	}
 	if _, err := Run(ctx, Config{Workdir: work, Seed: 1, Queries: 1}); err == nil || !strings.Contains(err.Error(), "run `skillx train` again") {
 		t.Errorf("evaluate after features changed = %v; want an error asking to train again", err)
+	}
+}
+
+// rewriteManifest makes the manifest of output describe the file as it is now.
+func rewriteManifest(t *testing.T, output string) {
+	t.Helper()
+	m, err := manifest.Read(output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := manifest.Write(output, *m); err != nil {
+		t.Fatal(err)
 	}
 }

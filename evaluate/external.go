@@ -91,7 +91,7 @@ func onetTitles(dir string) (alt map[string][]string, titleCode map[string]strin
 		}
 		defer r.Close()
 		h := r.Header()
-		ci, ti := index(h, "O*NET-SOC Code"), index(h, col)
+		ci, ti := tabular.FindColumn(h, "O*NET-SOC Code"), tabular.FindColumn(h, col)
 		if ci < 0 || ti < 0 {
 			return fmt.Errorf("%s: columns \"O*NET-SOC Code\" and %q needed", file, col)
 		}
@@ -130,15 +130,6 @@ func onetTitles(dir string) (alt map[string][]string, titleCode map[string]strin
 		}
 	}
 	return alt, titleCode, nil
-}
-
-func index(h []string, name string) int {
-	for i, c := range h {
-		if c == name {
-			return i
-		}
-	}
-	return -1
 }
 
 // against scores the serving model set on the clean postings of another workdir whose roles
@@ -287,7 +278,7 @@ func transitions(ctx context.Context, cfg Config, set *rank.Set, enc encoder.Enc
 		return nil, fmt.Errorf("--onet: %w", err)
 	}
 	h := r.Header()
-	ci, ri := index(h, "O*NET-SOC Code"), index(h, "Related O*NET-SOC Code")
+	ci, ri := tabular.FindColumn(h, "O*NET-SOC Code"), tabular.FindColumn(h, "Related O*NET-SOC Code")
 	if ci < 0 || ri < 0 {
 		r.Close()
 		return nil, errors.New("--onet: Related Occupations.txt lacks its code columns")

@@ -7,40 +7,57 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/plots"
+	"github.com/skillx/skillx/internal/stage"
 )
 
-// writeReports writes metrics.json, report.md, per_class.csv, confusion.csv and confusion.png.
-func writeReports(p Paths, m *Metrics, info *classifier.Info) error {
+// stageReports writes metrics.json and report.md, and per_class.csv, confusion.csv and
+// confusion.png when there are grouped figures and confused classes to show, as outputs of r;
+// the reports of an earlier run that this one does not write are dropped.
+func stageReports(r *stage.Runner, p Paths, m *Metrics, info *classifier.Info) error {
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode metrics: %w", err)
 	}
-	if err := atomicfile.WriteFile(p.Metrics, append(data, '\n')); err != nil {
+	if err := r.Stage(p.Metrics, append(data, '\n')); err != nil {
 		return err
 	}
 	g := m.Grouped
 	if g == nil {
-		return atomicfile.WriteFile(p.Report, []byte(markdown(m, info, "")))
+		r.Drop(p.PerClass)
+		r.Drop(p.Confusion)
+		r.Drop(p.ConfusionPNG)
+		return r.Stage(p.Report, []byte(markdown(m, info, "")))
 	}
-	if err := atomicfile.Write(p.PerClass, func(w io.Writer) error { return g.PerClassCSV(w) }); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(p.Confusion, func(w io.Writer) error { return g.ConfusionCSV(w) }); err != nil {
-		return err
+	for _, t := range []struct {
+		path  string
+		write func(w io.Writer) error
+	}{{p.PerClass, g.PerClassCSV}, {p.Confusion, g.ConfusionCSV}} {
+		f, err := r.Create(t.path)
+		if err != nil {
+			return err
+		}
+		if err := t.write(f); err != nil {
+			return fmt.Errorf("write %s: %w", t.path, err)
+		}
 	}
 	classes := g.ConfusedClasses(25)
 	png := ""
 	if len(classes) >= 2 {
-		if err := plots.ConfusionHeatmap(p.ConfusionPNG, g.Confusion, info.Labels, classes,
-			"Most confused roles: held-out postings (grouped split)"); err != nil {
+		data, err := plots.ConfusionHeatmapPNG(p.ConfusionPNG, g.Confusion, info.Labels, classes,
+			"Most confused roles: held-out postings (grouped split)")
+		if err != nil {
+			return err
+		}
+		if err := r.Stage(p.ConfusionPNG, data); err != nil {
 			return err
 		}
 		png = "confusion.png"
+	} else {
+		r.Drop(p.ConfusionPNG)
 	}
-	return atomicfile.WriteFile(p.Report, []byte(markdown(m, info, png)))
+	return r.Stage(p.Report, []byte(markdown(m, info, png)))
 }
 
 func markdown(m *Metrics, info *classifier.Info, png string) string {

@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/embstore"
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/layout"
@@ -22,11 +21,17 @@ import (
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/stage"
 	"github.com/skillx/skillx/internal/tfidf"
 )
 
 // StageName names the stage in manifests and logs.
 const StageName = "features"
+
+// Algorithm is the version of the features stage's logic, part of its key: bump it when a
+// change to this stage changes its outputs, so that outputs made by the old logic are made
+// again.
+const Algorithm = 1
 
 // Config configures a features run.
 type Config struct {
@@ -113,27 +118,20 @@ func (s *textSet) add(text string) embstore.Hash {
 	return h
 }
 
-// Run builds the features of data/clean under cfg.Workdir.
+// Run builds the features of data/clean under cfg.Workdir. The caller holds the workdir lock
+// (see internal/stage).
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	start := time.Now()
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	cleanDir := filepath.Join(cfg.Workdir, "data", "clean")
-	postingsPath := filepath.Join(cleanDir, "postings.parquet")
-	rolesPath := filepath.Join(cleanDir, "roles.parquet")
-	for _, p := range []string{postingsPath, rolesPath} {
-		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("features: input %s not found: run `skillx clean` first (%w)", p, err)
-		}
-		if err := manifest.Check(p, "clean"); err != nil {
-			return nil, fmt.Errorf("features: %w", err)
-		}
-	}
 	if cfg.Samples < 0 {
 		return nil, fmt.Errorf("features: --samples %d: want 0 or more", cfg.Samples)
 	}
+	cleanDir := filepath.Join(cfg.Workdir, "data", "clean")
+	postingsPath := filepath.Join(cleanDir, "postings.parquet")
+	rolesPath := filepath.Join(cleanDir, "roles.parquet")
 	resolved, err := cfg.Encoder.Resolve(cfg.Workdir)
 	if err != nil {
 		return nil, fmt.Errorf("features: %w", err)
@@ -141,12 +139,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	embPath, exPath := OutputPaths(cfg.Workdir)
 	tfPath := TFIDFPath(cfg.Workdir)
 	res := &Result{Embeddings: embPath, Examples: exPath, TFIDF: tfPath, Fallback: resolved.Fallback}
-	if resolved.Fallback != "" {
-		log.Warn("features: " + resolved.Fallback)
-	}
-	inputs, err := manifest.HashInputs(exPath, append([]string{postingsPath, rolesPath}, resolved.Files()...))
-	if err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+	inputs := []stage.Input{{Path: postingsPath, MadeBy: "clean"}, {Path: rolesPath, MadeBy: "clean"}}
+	for _, f := range resolved.Files() {
+		inputs = append(inputs, stage.Input{Path: f})
 	}
 	params := map[string]any{"encoder": resolved.Kind, "samples": cfg.Samples, "seed": cfg.Seed, "max_length": cfg.Encoder.MaxLength,
 		"tfidf": tfidf.DefaultOptions(), "tfidf_version": tfidf.Version, "example_kinds": exampleKinds}
@@ -156,30 +151,75 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		outputs = append(outputs, resolved.Corpus)
 		res.Corpus = resolved.Corpus
 	}
-	key := manifest.Key(StageName, cfg.Version, inputs, params)
-	if !cfg.Force {
-		if ok, _ := manifest.UpToDate(key, outputs...); ok {
-			if m, err := manifest.Read(exPath); err == nil {
-				res.Skipped, res.Encoder = true, m.Encoder
-				res.ExampleRows, res.DistinctTexts = m.Rows["examples"], m.Rows["distinct_texts"]
-				log.Info("features: outputs up to date, skipping (use --force to rerun)", "output", exPath)
-				return res, nil
-			}
-		}
+	r, err := stage.Begin(stage.Spec{Name: StageName, Workdir: cfg.Workdir, Algorithm: Algorithm, Version: cfg.Version,
+		Inputs: inputs, Params: params, Outputs: outputs, Force: cfg.Force, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	defer r.Abort()
+	if r.UpToDate() {
+		m := r.Previous()
+		res.Skipped, res.Encoder = true, m.Encoder
+		res.ExampleRows, res.DistinctTexts = m.Rows["examples"], m.Rows["distinct_texts"]
+		return res, nil
+	}
+	if resolved.Fallback != "" {
+		log.Warn("features: " + resolved.Fallback)
 	}
 
-	if err := atomicfile.CleanStale(filepath.Dir(exPath)); err != nil {
-		log.Warn("features: cannot remove temporary files of an interrupted run", "err", err)
+	if err := build(ctx, r, cfg, resolved, postingsPath, rolesPath, res, log); err != nil {
+		return nil, fmt.Errorf("features: %w", err)
 	}
+	res.Wall = time.Since(start)
 
+	m := runManifest(res, start)
+	if err := r.Publish(m, nil); err != nil {
+		return nil, err
+	}
+	log.Info("features: done", "encoder", res.Encoder, "examples", res.ExampleRows, "texts", res.DistinctTexts,
+		"cached", res.CacheHits, "embedded", res.Embedded, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
+	return res, nil
+}
+
+// runManifest returns what the manifests of a run that did res (started at start) add to the
+// stage runner's: the encoder, the row counts and the embedding figures.
+func runManifest(res *Result, start time.Time) manifest.Manifest {
+	notes := map[string]any{"embed_seconds": res.EmbedSeconds, "tfidf_model": res.TFIDFModel, "tfidf_terms": res.TFIDFTerms}
+	if res.Fallback != "" {
+		notes["encoder_fallback"] = res.Fallback
+	}
+	if res.Embedded > 0 && res.EmbedSeconds > 0 {
+		notes["texts_per_second"] = float64(res.Embedded) / res.EmbedSeconds
+	}
+	if res.Stats.Texts > 0 {
+		notes["tokens"] = res.Stats.Tokens
+		notes["padding_share"] = res.Stats.PaddingShare()
+	}
+	if res.InvalidUTF8 > 0 {
+		notes["invalid_utf8_texts"] = res.InvalidUTF8
+	}
+	return manifest.Manifest{Encoder: res.Encoder,
+		Rows: map[string]int64{
+			"postings": res.Postings, "examples": res.ExampleRows, "distinct_texts": res.DistinctTexts,
+			"cache_hits": res.CacheHits, "embedded": res.Embedded,
+		},
+		Notes: notes, Started: start.UTC(), WallSeconds: res.Wall.Seconds(),
+	}
+}
+
+// build writes the examples, the TF-IDF model, the corpus encoder (when it is the encoder) and
+// the embeddings of every distinct text as outputs of r, reusing the vectors of the previous
+// embeddings file for texts it holds, and fills res.
+func build(ctx context.Context, r *stage.Runner, cfg Config, resolved encoder.Choice, postingsPath, rolesPath string, res *Result, log *slog.Logger) error {
+	embPath, exPath, tfPath := res.Embeddings, res.Examples, res.TFIDF
 	// 1. Examples and the set of distinct texts; the documents the TF-IDF model is fitted on
 	// (one per distinct posting: all its text).
 	texts := &textSet{index: map[embstore.Hash]int{}}
 	exw, err := parquetio.Create[records.Example](exPath)
 	if err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+		return err
 	}
-	defer exw.Abort()
+	r.Add(exPath, exw)
 	var batch []records.Example
 	var docs []string
 	err = parquetio.Scan(postingsPath, 1024, func(rows []records.CleanPosting) error {
@@ -216,7 +256,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return exw.Write(batch...)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+		return err
 	}
 	err = parquetio.Scan(rolesPath, 1024, func(rows []records.Role) error {
 		for _, r := range rows {
@@ -228,28 +268,25 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+		return err
 	}
 	res.InvalidUTF8 = texts.bad
 	if res.ExampleRows == 0 {
-		return nil, fmt.Errorf("features: %s holds no posting with skills: nothing to learn from", postingsPath)
+		return fmt.Errorf("%s holds no posting with skills: nothing to learn from", postingsPath)
 	}
 
 	// 2. The corpus-fitted TF-IDF model.
 	tfModel, err := tfidf.Fit(docs, tfidf.DefaultOptions())
 	if err != nil {
-		return nil, fmt.Errorf("features: fit the TF-IDF model: %w", err)
+		return fmt.Errorf("fit the TF-IDF model: %w", err)
 	}
 	tfData, err := tfModel.MarshalBinary()
 	if err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+		return err
 	}
-	tfFile, err := atomicfile.Stage(tfPath, tfData)
-	if err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+	if err := r.Stage(tfPath, tfData); err != nil {
+		return err
 	}
-	defer tfFile.Abort()
-	staged := []atomicfile.Staged{tfFile}
 	res.TFIDFModel, res.TFIDFTerms = tfModel.ID(), tfModel.Terms()
 
 	// 3. The encoder: the corpus encoder is fitted here, on the same documents.
@@ -258,30 +295,34 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		fitStart := time.Now()
 		corpus, err := encoder.FitCorpus(ctx, tfModel, docs, encoder.DefaultCorpusOptions())
 		if err != nil {
-			return nil, fmt.Errorf("features: fit the corpus encoder: %w", err)
+			return fmt.Errorf("fit the corpus encoder: %w", err)
 		}
 		data, err := corpus.MarshalBinary()
 		if err != nil {
-			return nil, fmt.Errorf("features: %w", err)
+			return err
 		}
-		corpusFile, err := atomicfile.Stage(resolved.Corpus, data)
-		if err != nil {
-			return nil, fmt.Errorf("features: %w", err)
+		if err := r.Stage(resolved.Corpus, data); err != nil {
+			return err
 		}
-		defer corpusFile.Abort()
-		staged = append(staged, corpusFile)
 		log.Info("features: corpus encoder fitted", "encoder", corpus.ID(), "seconds", fmt.Sprintf("%.1f", time.Since(fitStart).Seconds()))
 		enc = corpus
 	} else if enc, err = resolved.Open(cfg.Encoder); err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+		return err
 	}
 	defer enc.Close()
 	res.Encoder = enc.ID()
 	embw, err := embstore.Create(embPath, enc.ID(), enc.Dim())
 	if err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+		return err
 	}
-	defer embw.Abort()
+	// The embeddings go to r once complete; until then (the writer may be replaced below) a
+	// failure discards them here.
+	handed := false
+	defer func() {
+		if !handed && embw != nil {
+			embw.Abort()
+		}
+	}()
 	done := make([]bool, len(texts.texts))
 	if _, err := os.Stat(embPath); err == nil {
 		_, err := embstore.Scan(embPath, func(info embstore.Info, rows []embstore.Row) error {
@@ -310,9 +351,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			clear(done)
 			embw.Abort()
 			if embw, err = embstore.Create(embPath, enc.ID(), enc.Dim()); err != nil {
-				return nil, fmt.Errorf("features: %w", err)
+				return err
 			}
-			defer embw.Abort()
 		}
 	}
 	var todo []int
@@ -332,12 +372,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		vecs, err := enc.Encode(ctx, in)
 		if err != nil {
-			return nil, fmt.Errorf("features: %w", err)
+			return err
 		}
 		for j, v := range vecs {
 			row := embstore.Row{Encoder: enc.ID(), Hash: texts.hashes[idx[j]], Text: in[j], Vector: v}
 			if err := embw.Write(row); err != nil {
-				return nil, fmt.Errorf("features: %w", err)
+				return err
 			}
 		}
 		res.Embedded += int64(len(idx))
@@ -350,51 +390,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.DistinctTexts = int64(len(texts.texts))
 	if res.DistinctTexts != res.CacheHits+res.Embedded {
-		return nil, fmt.Errorf("features: internal error: %d texts but %d cached + %d embedded", res.DistinctTexts, res.CacheHits, res.Embedded)
+		return fmt.Errorf("internal error: %d texts but %d cached + %d embedded", res.DistinctTexts, res.CacheHits, res.Embedded)
 	}
-	withManifest := []string{exPath, tfPath}
-	if res.Corpus != "" {
-		withManifest = append(withManifest, res.Corpus)
-	}
-	staged = append([]atomicfile.Staged{embw, exw}, staged...)
-	if err := atomicfile.PublishAll(func() error { return manifest.Remove(append([]string{embPath}, withManifest...)...) }, staged...); err != nil {
-		return nil, fmt.Errorf("features: %w", err)
-	}
-	res.Wall = time.Since(start)
-
-	notes := map[string]any{"embed_seconds": res.EmbedSeconds, "tfidf_model": res.TFIDFModel, "tfidf_terms": res.TFIDFTerms}
-	if res.Fallback != "" {
-		notes["encoder_fallback"] = res.Fallback
-	}
-	if res.Embedded > 0 && res.EmbedSeconds > 0 {
-		notes["texts_per_second"] = float64(res.Embedded) / res.EmbedSeconds
-	}
-	if res.Stats.Texts > 0 {
-		notes["tokens"] = res.Stats.Tokens
-		notes["padding_share"] = res.Stats.PaddingShare()
-	}
-	if res.InvalidUTF8 > 0 {
-		notes["invalid_utf8_texts"] = res.InvalidUTF8
-	}
-	m := manifest.Manifest{
-		Stage: StageName, Version: cfg.Version, Key: key, Inputs: inputs, Params: params, Encoder: res.Encoder,
-		Rows: map[string]int64{
-			"postings": res.Postings, "examples": res.ExampleRows, "distinct_texts": res.DistinctTexts,
-			"cache_hits": res.CacheHits, "embedded": res.Embedded,
-		},
-		Notes: notes, Started: start.UTC(), WallSeconds: res.Wall.Seconds(),
-	}
-	if err := manifest.Write(embPath, m); err != nil {
-		return nil, fmt.Errorf("features: %w", err)
-	}
-	for _, p := range withManifest {
-		if err := manifest.Write(p, m); err != nil {
-			return nil, fmt.Errorf("features: %w", err)
-		}
-	}
-	log.Info("features: done", "encoder", res.Encoder, "examples", res.ExampleRows, "texts", res.DistinctTexts,
-		"cached", res.CacheHits, "embedded", res.Embedded, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
-	return res, nil
+	r.Add(embPath, embw)
+	handed = true
+	return nil
 }
 
 var errOtherEncoder = errors.New("embeddings of another encoder")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/skillx/skillx/internal/tabular"
 )
 
 // Field is a field of the raw posting schema that a source column can be mapped to.
@@ -94,7 +96,7 @@ func (m Mapping) columns(file string, header []string) (map[Field]int, error) {
 			idx[f] = -1
 			continue
 		}
-		i := findColumn(header, col)
+		i := tabular.FindColumn(header, col)
 		if i < 0 {
 			return nil, fmt.Errorf("%s: column %q (for field %q) not found; columns are: %s; pass --map %s=<column>",
 				file, col, f, quoteList(header), f)
@@ -102,20 +104,6 @@ func (m Mapping) columns(file string, header []string) (map[Field]int, error) {
 		idx[f] = i
 	}
 	return idx, nil
-}
-
-func findColumn(header []string, name string) int {
-	for i, h := range header {
-		if h == name {
-			return i
-		}
-	}
-	for i, h := range header {
-		if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) {
-			return i
-		}
-	}
-	return -1
 }
 
 // quoteList quotes column names for messages, at most 40 of them.

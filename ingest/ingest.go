@@ -16,16 +16,20 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/stage"
 	"github.com/skillx/skillx/internal/tabular"
 )
 
 // StageName names the stage in manifests and logs.
 const StageName = "ingest"
+
+// Algorithm is the version of the ingest stage's logic, part of its key: bump it when a change
+// to this stage changes its outputs, so that outputs made by the old logic are made again.
+const Algorithm = 1
 
 // Presets lists the source presets.
 var Presets = []string{"auto", "kaggle", "linkedin", "onet"}
@@ -121,7 +125,8 @@ func FailedRejectsPath(workdir string) string {
 	return filepath.Join(workdir, "data", "raw", "rejects.failed.parquet")
 }
 
-// Run ingests cfg.Inputs into data/raw under cfg.Workdir.
+// Run ingests cfg.Inputs into data/raw under cfg.Workdir. The caller holds the workdir lock
+// (see internal/stage).
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	start := time.Now()
 	log := cfg.Logger
@@ -136,6 +141,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("ingest: input %w", err)
 		}
 	}
+	maxShare := cfg.MaxRejectShare
+	if maxShare == 0 {
+		maxShare = DefaultMaxRejectShare
+	}
+	if maxShare < 0 || maxShare > 1 {
+		return nil, fmt.Errorf("ingest: the largest share of rejected records is %g; want a number from 0 to 1", cfg.MaxRejectShare)
+	}
 	preset, err := resolvePreset(cfg)
 	if err != nil {
 		return nil, err
@@ -146,71 +158,81 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	postingsPath, rejectsPath := OutputPaths(cfg.Workdir)
 	res := &Result{Postings: postingsPath, Rejects: rejectsPath, Preset: preset}
-
-	maxShare := cfg.MaxRejectShare
-	if maxShare == 0 {
-		maxShare = DefaultMaxRejectShare
+	var inputs []stage.Input
+	for _, f := range src.files() {
+		inputs = append(inputs, stage.Input{Path: f})
 	}
-	if maxShare < 0 || maxShare > 1 {
-		return nil, fmt.Errorf("ingest: the largest share of rejected records is %g; want a number from 0 to 1", cfg.MaxRejectShare)
-	}
-	params := map[string]any{"preset": preset, "map": cfg.Map.String(), "format": cfg.Format.String(),
-		"encoding": cfg.Encoding.String(), "max_reject_share": maxShare}
-	hashes, earlier := hashInputs(postingsPath, src)
-	var (
-		inputs []manifest.FileRef
-		key    string
-	)
-	if earlier {
-		if inputs, err = hashes(); err != nil {
-			return nil, fmt.Errorf("ingest: %w", err)
-		}
-		key = manifest.Key(StageName, cfg.Version, inputs, params)
-	}
-	if earlier && !cfg.Force {
-		if ok, _ := manifest.UpToDate(key, postingsPath, rejectsPath); ok {
-			m, err := manifest.Read(postingsPath)
-			if err == nil {
-				res.Skipped = true
-				res.RowsIn, res.RowsOut, res.Joined, res.Rejected = m.Rows["in"], m.Rows["out"], m.Rows["joined"], m.Rows["rejected"]
-				log.Info("ingest: outputs up to date, skipping (use --force to rerun)", "output", postingsPath)
-				return res, nil
-			}
-		}
-	}
-
-	if err := atomicfile.CleanStale(filepath.Dir(postingsPath)); err != nil {
-		log.Warn("ingest: cannot remove temporary files of an interrupted run", "err", err)
-	}
-	extras, err := src.extraColumns()
+	r, err := stage.Begin(stage.Spec{Name: StageName, Workdir: cfg.Workdir, Algorithm: Algorithm, Version: cfg.Version,
+		Inputs: inputs,
+		Params: map[string]any{"preset": preset, "map": cfg.Map.String(), "format": cfg.Format.String(),
+			"encoding": cfg.Encoding.String(), "max_reject_share": maxShare},
+		Outputs: []string{postingsPath, rejectsPath}, Force: cfg.Force, HashLate: true, Log: log})
 	if err != nil {
+		return nil, err
+	}
+	defer r.Abort()
+	if r.UpToDate() {
+		m := r.Previous()
+		res.Skipped = true
+		res.RowsIn, res.RowsOut, res.Joined, res.Rejected = m.Rows["in"], m.Rows["out"], m.Rows["joined"], m.Rows["rejected"]
+		return res, nil
+	}
+	if err := work(ctx, r, src, cfg, maxShare, res, log); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	res.Wall = time.Since(start)
+	m := manifest.Manifest{
+		Rows: map[string]int64{
+			"in": res.RowsIn, "out": res.RowsOut, "joined": res.Joined, "rejected": res.Rejected,
+		},
+		Notes: map[string]any{"files": res.Files, "rows_add_up": "in = out + joined + rejected",
+			"rejected_by_kind": res.RejectedByKind},
+		Started:     start.UTC(),
+		WallSeconds: res.Wall.Seconds(),
+	}
+	if err := r.Publish(m, nil); err != nil {
+		return nil, err
 	}
 	failedPath := FailedRejectsPath(cfg.Workdir)
-	out, err := newSink(postingsPath, rejectsPath, failedPath, extras)
+	if err := os.Remove(failedPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		log.Warn("ingest: cannot remove the rejects of an earlier failed run", "path", failedPath, "err", err)
+	}
+	attrs := []any{"in", res.RowsIn, "postings", res.RowsOut, "joined", res.Joined, "rejected", res.Rejected}
+	if res.Decoded > 0 {
+		attrs = append(attrs, "fields_decoded_from_8bit", res.Decoded)
+	}
+	if res.InvalidUTF8 > 0 {
+		attrs = append(attrs, "fields_with_replaced_bytes", res.InvalidUTF8)
+	}
+	log.Info("ingest: done", append(attrs, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))...)
+	return res, nil
+}
+
+// work reads src into the outputs, which it registers with r (the rejects first, the postings
+// that later stages read last), hands r the inputs' hashes when it had to take them itself
+// (see lateHashes), and fills res.
+func work(ctx context.Context, r *stage.Runner, src source, cfg Config, maxShare float64, res *Result, log *slog.Logger) error {
+	hashes := lateHashes(r, src)
+	extras, err := src.extraColumns()
 	if err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
+		return err
+	}
+	out, err := newSink(res.Postings, res.Rejects, FailedRejectsPath(cfg.Workdir), extras)
+	if err != nil {
+		return err
 	}
 	defer out.abort()
-	log.Info("ingest: reading", "preset", preset, "inputs", strings.Join(src.files(), " "))
+	log.Info("ingest: reading", "preset", res.Preset, "inputs", strings.Join(src.files(), " "))
 	if err := src.run(ctx, out); err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
+		return err
 	}
-	if !earlier {
-		if inputs, err = hashes(); err != nil {
-			return nil, fmt.Errorf("ingest: %w", err)
-		}
-		key = manifest.Key(StageName, cfg.Version, inputs, params)
-	}
-	// An input that changed while it was read would be passed off as the file the manifest
-	// describes: check size and modification time again.
-	for _, in := range inputs {
-		st, err := os.Stat(in.Path)
+	if hashes != nil {
+		refs, err := hashes()
 		if err != nil {
-			return nil, fmt.Errorf("ingest: %w", err)
+			return err
 		}
-		if st.Size() != in.Size || !st.ModTime().UTC().Equal(in.ModTime) {
-			return nil, fmt.Errorf("ingest: input %s changed while it was read (size %d -> %d); nothing was written: rerun when it is complete", in.Path, in.Size, st.Size())
+		if err := r.SetInputHashes(refs); err != nil {
+			return err
 		}
 	}
 	res.Files = out.fileStats()
@@ -224,64 +246,27 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.RejectedByKind = out.byKind
 	if res.RowsIn != res.RowsOut+res.Joined+res.Rejected {
-		return nil, fmt.Errorf("ingest: internal error: %d records in but %d postings + %d joined + %d rejected",
+		return fmt.Errorf("internal error: %d records in but %d postings + %d joined + %d rejected",
 			res.RowsIn, res.RowsOut, res.Joined, res.Rejected)
 	}
 	warnText(log, res.Files, cfg.Encoding)
 	if err := out.checkRejectShare(res.RowsIn, maxShare); err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
+		return err
 	}
-	if err := out.commit(); err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	if err := os.Remove(failedPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		log.Warn("ingest: cannot remove the rejects of an earlier failed run", "path", failedPath, "err", err)
-	}
-	res.Wall = time.Since(start)
-	m := manifest.Manifest{
-		Stage:   StageName,
-		Version: cfg.Version,
-		Key:     key,
-		Inputs:  inputs,
-		Params:  params,
-		Rows: map[string]int64{
-			"in": res.RowsIn, "out": res.RowsOut, "joined": res.Joined, "rejected": res.Rejected,
-		},
-		Notes: map[string]any{"files": res.Files, "rows_add_up": "in = out + joined + rejected",
-			"rejected_by_kind": res.RejectedByKind},
-		Started:     start.UTC(),
-		WallSeconds: res.Wall.Seconds(),
-	}
-	// The rejects manifest is written first: the postings manifest is the one the skip check
-	// and later stages read, so it must appear last.
-	if err := manifest.Write(rejectsPath, m); err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	if err := manifest.Write(postingsPath, m); err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	attrs := []any{"in", res.RowsIn, "postings", res.RowsOut, "joined", res.Joined, "rejected", res.Rejected}
-	if res.Decoded > 0 {
-		attrs = append(attrs, "fields_decoded_from_8bit", res.Decoded)
-	}
-	if res.InvalidUTF8 > 0 {
-		attrs = append(attrs, "fields_with_replaced_bytes", res.InvalidUTF8)
-	}
-	log.Info("ingest: done", append(attrs, "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))...)
-	return res, nil
+	return out.stage(r)
 }
 
-// hashInputs returns a function that returns the hashes of src's inputs (manifest.FileRef),
-// and whether an earlier run left a manifest of postingsPath. Then the hashes are taken at once
-// (reusing the manifest's for unchanged files), since the up-to-date check needs them. Without
-// a manifest nothing can be up to date, so the inputs are hashed while they are read: a table
-// source hashes the bytes its reader reads anyway (on the reader's read-ahead goroutine, see
-// tabular.Options.Tee), other sources' files are hashed on a goroutine of their own.
-func hashInputs(postingsPath string, src source) (func() ([]manifest.FileRef, error), bool) {
-	files := src.files()
-	if _, err := manifest.Read(postingsPath); err == nil {
-		return func() ([]manifest.FileRef, error) { return manifest.HashInputs(postingsPath, files) }, true
+// lateHashes arranges for src's inputs to be hashed while they are read, when the stage
+// runner left the hashing to the stage (nothing could be up to date, so it did not need the
+// hashes to decide), and returns the function that returns them after the read (nil when the
+// runner has them already). A table source hashes the bytes its reader reads anyway (on the
+// reader's read-ahead goroutine, see tabular.Options.Tee); other sources' files are hashed on
+// a goroutine of their own.
+func lateHashes(r *stage.Runner, src source) func() ([]manifest.FileRef, error) {
+	if r.Hashed() {
+		return nil
 	}
+	files := src.files()
 	if t, ok := src.(*tableSource); ok {
 		t.hashes = map[string]manifest.FileRef{}
 		return func() ([]manifest.FileRef, error) {
@@ -297,7 +282,7 @@ func hashInputs(postingsPath string, src source) (func() ([]manifest.FileRef, er
 				refs = append(refs, ref)
 			}
 			return refs, nil
-		}, false
+		}
 	}
 	type result struct {
 		refs []manifest.FileRef
@@ -309,9 +294,9 @@ func hashInputs(postingsPath string, src source) (func() ([]manifest.FileRef, er
 		ch <- result{refs, err}
 	}()
 	return func() ([]manifest.FileRef, error) {
-		r := <-ch
-		return r.refs, r.err
-	}, false
+		res := <-ch
+		return res.refs, res.err
+	}
 }
 
 // teeHash hashes the bytes written to it and counts them.
@@ -362,10 +347,10 @@ func resolvePreset(cfg Config) (string, error) {
 	}
 	header := r.Header()
 	r.Close()
-	if findColumn(header, "Role") >= 0 && findColumn(header, "skills") >= 0 {
+	if tabular.FindColumn(header, "Role") >= 0 && tabular.FindColumn(header, "skills") >= 0 {
 		return "kaggle", nil
 	}
-	if findColumn(header, "job_link") >= 0 && (findColumn(header, "job_skills") >= 0 || findColumn(header, "job_title") >= 0) {
+	if tabular.FindColumn(header, "job_link") >= 0 && (tabular.FindColumn(header, "job_skills") >= 0 || tabular.FindColumn(header, "job_title") >= 0) {
 		return "linkedin", nil
 	}
 	return "", fmt.Errorf("ingest: cannot tell the preset of %s from its columns (%s); pass --preset kaggle|linkedin|onet, or --map role=<column>,skills=<column>",
@@ -420,7 +405,7 @@ type tableSource struct {
 	// extraColumns fills it.
 	extraPos [][]int
 	// hashes, when not nil, receives the manifest.FileRef of each file read to its end,
-	// hashed while it is read (see hashInputs).
+	// hashed while it is read (see lateHashes).
 	hashes map[string]manifest.FileRef
 }
 
@@ -603,8 +588,11 @@ type sink struct {
 	order      []string
 	rejErr     error
 	paths      []string
-	byKind     map[string]int64
-	examples   map[string]string // the first reason of each kind
+	// staged is true once the outputs are handed to the stage runner, which publishes or
+	// discards them.
+	staged   bool
+	byKind   map[string]int64
+	examples map[string]string // the first reason of each kind
 }
 
 const (
@@ -832,18 +820,20 @@ func (s *sink) finish() error {
 	return err
 }
 
-func (s *sink) commit() error {
+// stage finishes writing and registers the rejects and the postings with r, which publishes
+// them together.
+func (s *sink) stage(r *stage.Runner) error {
 	if err := s.finish(); err != nil {
 		return err
 	}
 	if s.rejErr != nil {
 		return s.rejErr
 	}
-	// Both files are finished and synced before either replaces the previous one, and the old
-	// manifests go first: a crash in between leaves outputs without manifests, which no stage
-	// takes for complete.
 	s.failed.Abort()
-	return atomicfile.PublishAll(func() error { return manifest.Remove(s.paths...) }, s.rejects, s.raw)
+	r.Add(s.paths[1], s.rejects)
+	r.Add(s.paths[0], s.raw)
+	s.staged = true
+	return nil
 }
 
 // publishFailed puts the rejects of a failed run in their own file (FailedRejectsPath),
@@ -858,8 +848,13 @@ func (s *sink) publishFailed() error {
 	return s.failed.Commit()
 }
 
+// abort discards the outputs, unless they were handed to the stage runner (see stage), and
+// the failed run's rejects.
 func (s *sink) abort() {
 	s.finish()
+	if s.staged {
+		return
+	}
 	if s.raw != nil {
 		s.raw.Abort()
 	}

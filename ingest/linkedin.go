@@ -54,12 +54,12 @@ func newLinkedInSource(inputs []string, opts tabular.Options) (*linkedInSource, 
 		h := r.Header()
 		r.Close()
 		switch {
-		case findColumn(h, "job_skills") >= 0:
+		case tabular.FindColumn(h, "job_skills") >= 0:
 			if s.skills != "" {
 				return nil, fmt.Errorf("linkedin: two job_skills files (%s, %s); pass one", s.skills, p)
 			}
 			s.skills = p
-		case findColumn(h, "job_title") >= 0:
+		case tabular.FindColumn(h, "job_title") >= 0:
 			if s.postings != "" {
 				return nil, fmt.Errorf("linkedin: two job postings files (%s, %s); pass one", s.postings, p)
 			}
@@ -86,7 +86,7 @@ func findLinkedInFiles(dir string) ([]string, error) {
 			}
 			h := r.Header()
 			r.Close()
-			if findColumn(h, "job_link") >= 0 {
+			if tabular.FindColumn(h, "job_link") >= 0 {
 				out = append(out, p)
 			}
 		}
@@ -146,13 +146,13 @@ func (s *linkedInSource) readTitles(ctx context.Context, out *sink, st *FileStat
 	}
 	defer r.Close()
 	h := r.Header()
-	link, title := findColumn(h, "job_link"), findColumn(h, "job_title")
+	link, title := tabular.FindColumn(h, "job_link"), tabular.FindColumn(h, "job_title")
 	if link < 0 {
 		return fmt.Errorf("linkedin: %s: column \"job_link\" not found; columns are: %s", s.postings, quoteList(h))
 	}
 	extraIdx := make([]int, len(linkedInTitleExtras))
 	for i, c := range linkedInTitleExtras {
-		extraIdx[i] = findColumn(h, c)
+		extraIdx[i] = tabular.FindColumn(h, c)
 	}
 	base := filepath.Base(s.postings)
 	return eachRecord(ctx, r, s.postings, "linkedin", st, out, nil, func(rec *tabular.Record) error {
@@ -190,7 +190,7 @@ func (s *linkedInSource) readSkills(ctx context.Context, out *sink, titles map[s
 	}
 	defer r.Close()
 	h := r.Header()
-	link, skills := findColumn(h, "job_link"), findColumn(h, "job_skills")
+	link, skills := tabular.FindColumn(h, "job_link"), tabular.FindColumn(h, "job_skills")
 	if link < 0 || skills < 0 {
 		return fmt.Errorf("linkedin: %s: columns \"job_link\" and \"job_skills\" needed; columns are: %s", s.skills, quoteList(h))
 	}

@@ -137,7 +137,7 @@ func readTSV(ctx context.Context, path string, enc tabular.Encoding, st *FileSta
 	defer r.Close()
 	idx := make([]int, len(columns))
 	for i, c := range columns {
-		idx[i] = findColumn(r.Header(), c)
+		idx[i] = tabular.FindColumn(r.Header(), c)
 		if idx[i] < 0 {
 			return fmt.Errorf("onet: %s: column %q not found; columns are: %s", path, c, quoteList(r.Header()))
 		}

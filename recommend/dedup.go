@@ -6,7 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // maxKnownInputs is the number of distinct inputs (current role and skills) whose predictions
@@ -19,14 +19,14 @@ const maxKnownInputs = 2048
 // is: the classifier's candidates and further roles, and the offline analyst's report.
 type analysis struct {
 	key         string
-	cands, alts []gemini.Candidate
+	cands, alts []report.Candidate
 	once        sync.Once
-	rep         *gemini.Report
+	rep         *report.Report
 	done        atomic.Bool
 }
 
 // report returns the offline analysis, made by analyse the first time it is asked for.
-func (a *analysis) report(analyse func() *gemini.Report) *gemini.Report {
+func (a *analysis) report(analyse func() *report.Report) *report.Report {
 	a.once.Do(func() {
 		a.rep = analyse()
 		a.done.Store(true)
@@ -37,7 +37,11 @@ func (a *analysis) report(analyse func() *gemini.Report) *gemini.Report {
 // analysed reports whether the offline analysis is made.
 func (a *analysis) analysed() bool { return a.done.Load() }
 
-// inputKey returns the key of u's inputs: the current role and the skills.
+// inputKey returns the key of u's inputs: the current role and the skills. That is all the
+// analysis depends on: the job level comes from the current role, and skills found in a
+// résumé or a history are u.Skills. The résumé's text is in no key (it is dropped when the
+// person is parsed), nor is what was found in it, which only the report lists (see foundKey):
+// two people with the same role and top skills share an analysis whatever their résumés.
 func inputKey(u User) string {
 	return u.CurrentRole + "\x00" + strings.Join(u.Skills, "\x00")
 }
@@ -69,7 +73,7 @@ func (x *analyses) get(key string) *analysis {
 
 // put adds the predictions of key and returns its analysis, evicting the least recently used
 // one beyond the limit.
-func (x *analyses) put(key string, cands, alts []gemini.Candidate) *analysis {
+func (x *analyses) put(key string, cands, alts []report.Candidate) *analysis {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if e, ok := x.items[key]; ok {

@@ -4,16 +4,27 @@
 // For each person, Run
 //
 //  1. embeds the skills joined with ", " (as the training texts are) with the classifier's own
-//     encoder, runs models/classifier.onnx through ONNX Runtime and takes the gemini.NumRoles
+//     encoder, runs models/classifier.onnx through ONNX Runtime and takes the report.NumRoles
 //     most probable roles other than the person's current role (compared with clean.RoleKey);
 //  2. has an analyst judge and explain those roles: Google Gemini through package gemini, or,
 //     without an API key (or with Config.Offline), the offline analyst, which writes the same
 //     JSON from the role catalog (data/clean/roles.parquet) and the cosine similarity between
 //     the person's skills and each role's skill phrases (their vectors are taken from
 //     data/features/embeddings.arrow where it has them);
-//  3. checks the report with gemini.ParseReport (every final role carries its provenance: a
+//  3. checks the report with report.Parse (every final role carries its provenance: a
 //     kept prediction with its probability, or a Gemini replacement with the reason) and writes
 //     <user>.json, <user>.md and <user>.txt under reports/users/, each atomically.
+//
+// A person may give a résumé and a work history (the users file's optional resume and history
+// columns, Person.Resume and History, Input for serve) besides or instead of skills: the skill
+// finder (internal/skillfind, built once per run over the role catalog by NewFinder) reads
+// them when the person is parsed, and its MaxSkills strongest skills are the person's when none
+// are given; the history's current position (internal/joblevel) is the current role when none
+// is given. The text is then dropped: a User keeps only what the report shows (Found: at most
+// MaxFoundShown skills, each with two clipped evidence lines), and nothing of it is sent to
+// Gemini but the skill names. An empty, binary or oversized résumé fails its person. Each
+// report gives the person's job level and whether each role is a step up, a lateral move or a
+// step down from it (by title words), and each role's fused match score.
 //
 // A person who cannot be processed (no role, no skills, a duplicate id, a Gemini failure after
 // the retries) is recorded in failures.jsonl with the stage and the reason; the others go on.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/gemini/geminitest"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // The fake Gemini server is internal/gemini/geminitest's, with the checks below.
@@ -28,7 +29,7 @@ const (
 type promptData struct {
 	CurrentRole    string             `json:"current_role"`
 	Skills         []string           `json:"skills"`
-	PredictedRoles []gemini.Candidate `json:"predicted_roles"`
+	PredictedRoles []report.Candidate `json:"predicted_roles"`
 }
 
 // genBody is the part of a generateContent request the fake reads.
@@ -52,34 +53,34 @@ func parsePerson(gb genBody) (promptData, error) {
 }
 
 // goodReport is a valid answer for d: the first three predictions kept, the others replaced.
-func goodReport(d promptData) *gemini.Report {
-	rep := &gemini.Report{}
+func goodReport(d promptData) *report.Report {
+	rep := &report.Report{}
 	var discarded []string
 	for i, c := range d.PredictedRoles {
 		if i < 3 {
-			rep.Roles = append(rep.Roles, roleFor(d, c.Role, gemini.Provenance{Source: gemini.SourceModel}))
+			rep.Roles = append(rep.Roles, roleFor(d, c.Role, report.Provenance{Source: report.SourceModel}))
 			continue
 		}
 		discarded = append(discarded, c.Role)
 	}
 	for i, old := range discarded {
 		rep.Roles = append(rep.Roles, roleFor(d, fmt.Sprintf("Replacement Role %d", i+1),
-			gemini.Provenance{Source: gemini.SourceGemini, Replaces: old, Reason: "not a realistic move from " + d.CurrentRole}))
+			report.Provenance{Source: report.SourceGemini, Replaces: old, Reason: "not a realistic move from " + d.CurrentRole}))
 	}
 	return rep
 }
 
-func roleFor(d promptData, role string, p gemini.Provenance) gemini.RoleReport {
-	rr := gemini.RoleReport{
+func roleFor(d promptData, role string, p report.Provenance) report.RoleReport {
+	rr := report.RoleReport{
 		Role: role, Provenance: p,
 		JobDescription:   role + " does useful work. It needs care.",
 		MatchSummary:     "The skills fit reasonably well.",
 		SkillApplication: "The skills apply daily. They help a lot. They are used in reports.",
 		Development:      []string{"Learn more statistics", "Build a portfolio"},
 	}
-	levels := []gemini.MatchLevel{gemini.Strong, gemini.Medium, gemini.Weak}
+	levels := []report.MatchLevel{report.Strong, report.Medium, report.Weak}
 	for i, s := range d.Skills {
-		rr.SkillMatches = append(rr.SkillMatches, gemini.SkillMatch{Skill: s, Match: levels[i%3], Justification: "Because it matters."})
+		rr.SkillMatches = append(rr.SkillMatches, report.SkillMatch{Skill: s, Match: levels[i%3], Justification: "Because it matters."})
 	}
 	return rr
 }

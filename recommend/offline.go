@@ -9,8 +9,8 @@ import (
 	"unicode"
 
 	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // OfflineVersion names the offline analyst's method; it is part of every offline report's key.
@@ -265,7 +265,7 @@ func (a *offlineAnalyst) id() string {
 
 // match is how one skill compares with one role.
 type match struct {
-	level     gemini.MatchLevel
+	level     report.MatchLevel
 	phrase    *rolePhrase // the closest phrase; nil when the role has none
 	sim       float64
 	within    containment
@@ -331,7 +331,7 @@ func (a *offlineAnalyst) compare(s *skillText, p *rolePhrase) match {
 	if a.shared && !sharesWord(s.words, p.words) && !sharesWord(s.base, p.base) {
 		// No word in common, even without version numbers: neither contains the other, and
 		// the similarity, bounded by the shared words, is 0.
-		return match{phrase: p, level: gemini.Weak}
+		return match{phrase: p, level: report.Weak}
 	}
 	m := match{phrase: p, within: a.contained(s.words, p.words)}
 	if m.within == notWithin && (!slices.Equal(s.base, s.words) || !slices.Equal(p.base, p.words)) {
@@ -342,11 +342,11 @@ func (a *offlineAnalyst) compare(s *skillText, p *rolePhrase) match {
 	m.sim, m.generic = a.similarity(s.words, s.vec, p)
 	switch {
 	case m.within != notWithin || m.sim >= a.th.Strong:
-		m.level = gemini.Strong
+		m.level = report.Strong
 	case m.sim >= a.th.Medium && m.generic == nil:
-		m.level = gemini.Medium
+		m.level = report.Medium
 	default:
-		m.level = gemini.Weak
+		m.level = report.Weak
 	}
 	return m
 }
@@ -362,11 +362,11 @@ func sharesWord(x, y []string) bool {
 }
 
 // rank orders match levels.
-func rank(l gemini.MatchLevel) int {
+func rank(l report.MatchLevel) int {
 	switch l {
-	case gemini.Strong:
+	case report.Strong:
 		return 2
-	case gemini.Medium:
+	case report.Medium:
 		return 1
 	}
 	return 0
@@ -390,7 +390,7 @@ func (a *offlineAnalyst) judgeText(s *skillText, cr *catalogRole) match {
 		}
 	}
 	if best.phrase == nil {
-		return match{level: gemini.Weak}
+		return match{level: report.Weak}
 	}
 	return best
 }
@@ -413,7 +413,7 @@ func better(m, best match) bool {
 // matches p at Medium or better, or one contains the other as whole words (version numbers
 // dropped or not, generic words or not).
 func (a *offlineAnalyst) owns(s *skillText, p *rolePhrase) bool {
-	return rank(a.compare(s, p).level) >= rank(gemini.Medium) ||
+	return rank(a.compare(s, p).level) >= rank(report.Medium) ||
 		containsWords(p.words, s.words) || containsWords(s.words, p.words) ||
 		containsWords(p.base, s.base) || containsWords(s.base, p.base)
 }
@@ -476,7 +476,7 @@ var stopWords = map[string]bool{
 
 // assessment is how the person's skills compare with one role.
 type assessment struct {
-	cand                 gemini.Candidate
+	cand                 report.Candidate
 	cr                   *catalogRole // an empty role when the catalog does not have it
 	known                bool         // the catalog has the role
 	matches              []match      // per skill, in the request's order
@@ -487,7 +487,7 @@ type assessment struct {
 func (as *assessment) evidence() bool { return len(as.strong)+len(as.medium) > 0 }
 
 // assess compares every skill with role c.
-func (a *offlineAnalyst) assess(skills []skillText, c gemini.Candidate) *assessment {
+func (a *offlineAnalyst) assess(skills []skillText, c report.Candidate) *assessment {
 	as := &assessment{cand: c, cr: a.roles[a.roleKey(c.Role)]}
 	as.known = as.cr != nil
 	if !as.known {
@@ -497,9 +497,9 @@ func (a *offlineAnalyst) assess(skills []skillText, c gemini.Candidate) *assessm
 		m := a.judgeText(&skills[i], as.cr)
 		as.matches = append(as.matches, m)
 		switch m.level {
-		case gemini.Strong:
+		case report.Strong:
 			as.strong = append(as.strong, skills[i].text)
-		case gemini.Medium:
+		case report.Medium:
 			as.medium = append(as.medium, skills[i].text)
 		default:
 			as.weak = append(as.weak, skills[i].text)
@@ -511,7 +511,7 @@ func (a *offlineAnalyst) assess(skills []skillText, c gemini.Candidate) *assessm
 // finalRole is one of the report's roles while the analyst builds the list.
 type finalRole struct {
 	as     *assessment
-	prov   gemini.Provenance
+	prov   report.Provenance
 	stands []string // near-duplicate predictions this role also stands for
 }
 
@@ -526,13 +526,13 @@ type finalRole struct {
 //     weak.
 //
 // A replacement is never the current role, a role of the list or a near-duplicate of either.
-func (a *offlineAnalyst) analyse(req gemini.Request, alts []gemini.Candidate) *gemini.Report {
+func (a *offlineAnalyst) analyse(req report.Request, alts []report.Candidate) *report.Report {
 	skills := make([]skillText, len(req.Skills))
 	for i, s := range req.Skills {
 		skills[i] = a.skillText(s)
 	}
 	cache := map[string]*assessment{}
-	assess := func(c gemini.Candidate) *assessment {
+	assess := func(c report.Candidate) *assessment {
 		k := a.roleKey(c.Role)
 		if as, ok := cache[k]; ok {
 			return as
@@ -581,15 +581,15 @@ func (a *offlineAnalyst) analyse(req gemini.Request, alts []gemini.Candidate) *g
 		}
 		return first
 	}
-	replace := func(c gemini.Candidate, as *assessment, why string) *finalRole {
+	replace := func(c report.Candidate, as *assessment, why string) *finalRole {
 		used[a.roleKey(as.cand.Role)] = true
-		return &finalRole{as: as, prov: gemini.Provenance{Source: gemini.SourceAnalyst, Probability: as.cand.Probability,
+		return &finalRole{as: as, prov: report.Provenance{Source: report.SourceAnalyst, Probability: as.cand.Probability,
 			Replaces: c.Role, Reason: why + "; " + a.offer(as)}}
 	}
 
 	for i, c := range req.Candidates {
 		as := assess(c)
-		kept := &finalRole{as: as, prov: gemini.Provenance{Source: gemini.SourceModel, Probability: c.Probability}}
+		kept := &finalRole{as: as, prov: report.Provenance{Source: report.SourceModel, Probability: c.Probability}}
 		dupOf := -1
 		for j, f := range finals {
 			if dupOf < 0 && a.nearDuplicate(c.Role, f.as.cand.Role) {
@@ -634,7 +634,7 @@ func (a *offlineAnalyst) analyse(req gemini.Request, alts []gemini.Candidate) *g
 		finals = append(finals, kept)
 	}
 
-	rep := &gemini.Report{}
+	rep := &report.Report{}
 	for _, f := range finals {
 		if len(f.stands) > 0 {
 			f.prov.Reason = strings.TrimSpace(f.prov.Reason + fmt.Sprintf(" It also stands for %s: %s.",
@@ -684,9 +684,9 @@ func capitalise(s string) string {
 }
 
 // role explains one role of the report (its provenance is set by analyse).
-func (a *offlineAnalyst) role(req gemini.Request, skills []skillText, as *assessment) gemini.RoleReport {
+func (a *offlineAnalyst) role(req report.Request, skills []skillText, as *assessment) report.RoleReport {
 	c, cr := as.cand, as.cr
-	rr := gemini.RoleReport{Role: c.Role}
+	rr := report.RoleReport{Role: c.Role}
 	// postings says how many of the role's postings ask for p: " (3 of 4 postings)".
 	postings := func(p *rolePhrase) string {
 		if cr.postings <= 0 {
@@ -710,7 +710,7 @@ func (a *offlineAnalyst) role(req gemini.Request, skills []skillText, as *assess
 	var applied []string
 	for i, sk := range req.Skills {
 		m := as.matches[i]
-		sm := gemini.SkillMatch{Skill: sk, Match: m.level}
+		sm := report.SkillMatch{Skill: sk, Match: m.level}
 		switch {
 		case m.phrase == nil:
 			sm.Justification = fmt.Sprintf("The role catalog lists no skills for %s to compare it with.", c.Role)
@@ -726,7 +726,7 @@ func (a *offlineAnalyst) role(req gemini.Request, skills []skillText, as *assess
 			sm.Justification = fmt.Sprintf("The role asks for %q%s, which names this skill.", m.phrase.text, postings(m.phrase))
 		case m.within == skillHasPhrase:
 			sm.Justification = fmt.Sprintf("It includes the role's skill %q%s.", m.phrase.text, postings(m.phrase))
-		case m.level != gemini.Weak:
+		case m.level != report.Weak:
 			sm.Justification = fmt.Sprintf("Close to the role's skill %q%s; similarity %.2f.", m.phrase.text, postings(m.phrase), m.sim)
 		case m.generic != nil:
 			sm.Justification = fmt.Sprintf("It shares only the general %s %s with the role's skill %q, which says little about the skill itself.",
@@ -737,7 +737,7 @@ func (a *offlineAnalyst) role(req gemini.Request, skills []skillText, as *assess
 			sm.Justification = fmt.Sprintf("None of the %d skills %s postings list is close to it.", len(cr.phrases), cr.role)
 		}
 		rr.SkillMatches = append(rr.SkillMatches, sm)
-		if m.level != gemini.Weak && len(applied) < 3 {
+		if m.level != report.Weak && len(applied) < 3 {
 			applied = append(applied, fmt.Sprintf("%s carries over to the role's %q%s.", sk, m.phrase.text, postings(m.phrase)))
 		}
 	}
@@ -759,7 +759,7 @@ func (a *offlineAnalyst) role(req gemini.Request, skills []skillText, as *assess
 		verdict = "A distant move: few of the skills are ones the role asks for."
 	}
 	rr.MatchSummary = fmt.Sprintf("%s %s: %s. %s: %s. %s: %s. The classifier gives the role a probability of %s.",
-		verdict, gemini.Strong, none(as.strong), gemini.Medium, none(as.medium), gemini.Weak, none(as.weak), percent(c.Probability))
+		verdict, report.Strong, none(as.strong), report.Medium, none(as.medium), report.Weak, none(as.weak), percent(c.Probability))
 
 	// How the skills apply.
 	switch {

@@ -13,6 +13,7 @@ import (
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // testAnalyst builds an offline analyst with the hashing encoder over a small catalog.
@@ -52,15 +53,15 @@ func catalogAnalyst(t *testing.T, roles []records.Role, skills ...string) *offli
 func TestOfflineJudge(t *testing.T) {
 	tests := []struct {
 		skill  string
-		want   gemini.MatchLevel
+		want   report.MatchLevel
 		phrase string
 	}{
-		{"SQL", gemini.Strong, "SQL queries"},             // the role's phrase contains the skill
-		{"sql queries", gemini.Strong, "SQL queries"},     // equal words
-		{"Excel macros", gemini.Strong, "Excel"},          // the skill contains the role's phrase
-		{"Data modeling", gemini.Medium, "Data analysis"}, // one shared word of two
-		{"Statistics", gemini.Weak, ""},                   // no shared word: a collision must not count
-		{"Cooking", gemini.Weak, ""},
+		{"SQL", report.Strong, "SQL queries"},             // the role's phrase contains the skill
+		{"sql queries", report.Strong, "SQL queries"},     // equal words
+		{"Excel macros", report.Strong, "Excel"},          // the skill contains the role's phrase
+		{"Data modeling", report.Medium, "Data analysis"}, // one shared word of two
+		{"Statistics", report.Weak, ""},                   // no shared word: a collision must not count
+		{"Cooking", report.Weak, ""},
 	}
 	skills := []string{}
 	for _, tt := range tests {
@@ -83,7 +84,7 @@ func TestOfflineJudge(t *testing.T) {
 func TestOfflineReport(t *testing.T) {
 	skills := []string{"SQL", "Excel macros", "Cooking"}
 	a := testAnalyst(t, skills...)
-	req := gemini.Request{UserID: "u", CurrentRole: "Barista", Skills: skills, Candidates: []gemini.Candidate{
+	req := report.Request{UserID: "u", CurrentRole: "Barista", Skills: skills, Candidates: []report.Candidate{
 		{Role: "Data Analyst", Probability: 0.5}, {Role: "UX Designer", Probability: 0.2}, {Role: "Chef", Probability: 0.1},
 		{Role: "Nurse", Probability: 0.1}, {Role: "Pilot", Probability: 0.05}}}
 	rep := a.analyse(req, nil)
@@ -106,11 +107,11 @@ func TestOfflineReport(t *testing.T) {
 	if ux := rep.Roles[1]; !strings.Contains(ux.JobDescription, "no description") || !strings.Contains(ux.JobDescription, `"Wireframing"`) {
 		t.Errorf("UX Designer without a description: %q", ux.JobDescription)
 	}
-	if chef := rep.Roles[2]; !strings.Contains(chef.JobDescription, "not in the role catalog") || chef.SkillMatches[0].Match != gemini.Weak {
+	if chef := rep.Roles[2]; !strings.Contains(chef.JobDescription, "not in the role catalog") || chef.SkillMatches[0].Match != report.Weak {
 		t.Errorf("a role outside the catalog: %+v", chef)
 	}
 	for _, rr := range rep.Roles {
-		if rr.Provenance.Source != gemini.SourceModel {
+		if rr.Provenance.Source != report.SourceModel {
 			t.Errorf("%s: provenance %+v; without alternatives the offline analyst keeps every prediction", rr.Role, rr.Provenance)
 		}
 	}
@@ -126,7 +127,7 @@ func testRole(name string, phrases ...string) records.Role {
 }
 
 // skillsOf returns the skills of a report's role by match level.
-func skillsOf(rr gemini.RoleReport, level gemini.MatchLevel) []string {
+func skillsOf(rr report.RoleReport, level report.MatchLevel) []string {
 	var out []string
 	for _, m := range rr.SkillMatches {
 		if m.Match == level {
@@ -141,7 +142,7 @@ func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // replacementCase is a person whose first prediction, Brand Designer, none of the skills
 // matches, and the catalog of the roles around them.
-func replacementCase(t *testing.T) (*offlineAnalyst, gemini.Request, []gemini.Candidate) {
+func replacementCase(t *testing.T) (*offlineAnalyst, report.Request, []report.Candidate) {
 	t.Helper()
 	skills := []string{"SQL", "Python", "Excel", "Bookkeeping"}
 	a := catalogAnalyst(t, []records.Role{
@@ -155,10 +156,10 @@ func replacementCase(t *testing.T) (*offlineAnalyst, gemini.Request, []gemini.Ca
 		testRole("Data Engineer", "SQL", "Python programming", "ETL pipelines", "Advanced Excel"),
 		testRole("Pastry Chef", "Baking", "Pastry decoration"),
 	}, skills...)
-	req := gemini.Request{UserID: "u", CurrentRole: "Accountant", Skills: skills, Candidates: []gemini.Candidate{
+	req := report.Request{UserID: "u", CurrentRole: "Accountant", Skills: skills, Candidates: []report.Candidate{
 		{Role: "Brand Designer", Probability: 0.3}, {Role: "Data Analyst", Probability: 0.2}, {Role: "Financial Analyst", Probability: 0.1},
 		{Role: "Bookkeeper", Probability: 0.1}, {Role: "Auditor", Probability: 0.05}}}
-	alts := []gemini.Candidate{
+	alts := []report.Candidate{
 		{Role: "Accountant", Probability: 0.04},          // the current role
 		{Role: "Data Analyst", Probability: 0.03},        // already in the list
 		{Role: "Pastry Chef", Probability: 0.02},         // no evidence
@@ -172,20 +173,20 @@ func TestOfflineReplacesRoleWithoutEvidence(t *testing.T) {
 	a, req, alts := replacementCase(t)
 	rep := a.analyse(req, alts)
 	data, _ := json.Marshal(rep)
-	if _, err := gemini.ParseAnalystReport(req, data); err != nil {
-		t.Fatalf("the offline report does not pass gemini.ParseAnalystReport: %v", err)
+	if _, err := report.ParseAnalyst(req, data); err != nil {
+		t.Fatalf("the offline report does not pass report.ParseAnalyst: %v", err)
 	}
 	if _, err := gemini.ParseReport(req, data); err == nil || !strings.Contains(err.Error(), `source "analyst"`) {
 		t.Errorf("gemini.ParseReport accepts the analyst's replacement (err %v); Gemini may not use that source", err)
 	}
 	first := rep.Roles[0]
-	want := gemini.Provenance{Source: gemini.SourceAnalyst, Probability: 0.01, Replaces: "Brand Designer",
+	want := report.Provenance{Source: report.SourceAnalyst, Probability: 0.01, Replaces: "Brand Designer",
 		Reason: "none of your skills appears in Brand Designer postings; Data Engineer postings ask for 3 of your skills (SQL, Python and Excel)"}
 	if first.Role != "Data Engineer" || first.Provenance != want {
 		t.Errorf("role 1 = %q %+v; want Data Engineer %+v", first.Role, first.Provenance, want)
 	}
 	for i, name := range []string{"Data Analyst", "Financial Analyst", "Bookkeeper", "Auditor"} {
-		if rr := rep.Roles[i+1]; rr.Role != name || rr.Provenance.Source != gemini.SourceModel || !strings.Contains(rr.Provenance.Reason, "postings ask for") {
+		if rr := rep.Roles[i+1]; rr.Role != name || rr.Provenance.Source != report.SourceModel || !strings.Contains(rr.Provenance.Reason, "postings ask for") {
 			t.Errorf("role %d = %q %+v; want the prediction %s kept, with its evidence", i+2, rr.Role, rr.Provenance, name)
 		}
 	}
@@ -212,7 +213,7 @@ func TestOfflineReplacesRoleWithoutEvidence(t *testing.T) {
 
 	// Without an alternative that has evidence, the prediction stays and the report says so.
 	rep = a.analyse(req, alts[:4])
-	if rr := rep.Roles[0]; rr.Role != "Brand Designer" || rr.Provenance.Source != gemini.SourceModel ||
+	if rr := rep.Roles[0]; rr.Role != "Brand Designer" || rr.Provenance.Source != report.SourceModel ||
 		rr.Provenance.Reason != "None of your skills appears in Brand Designer postings, and none of the next 4 roles the classifier ranks does better, so the prediction stays: the evidence for it is weak." {
 		t.Errorf("without a better alternative, role 1 = %q %+v; want Brand Designer kept with a plain note on its weak evidence", rr.Role, rr.Provenance)
 	}
@@ -239,15 +240,15 @@ func TestOfflineGenericWords(t *testing.T) {
 
 	tests := []struct {
 		skill, role string
-		want        gemini.MatchLevel
+		want        report.MatchLevel
 		why         string // part of the justification
 	}{
-		{"Medication administration", "DevOps Engineer", gemini.Weak, `only the general word "administration" with the role's skill "Kubernetes administration"`},
-		{"Wound care", "Pediatric Nurse", gemini.Weak, `only the general word "care"`},
-		{"Administration", "DevOps Engineer", gemini.Weak, `only the general word "administration"`}, // a generic run inside a specific phrase
-		{"Kubernetes", "DevOps Engineer", gemini.Strong, "Kubernetes administration"},
-		{"Data visualisation", "Data Analyst", gemini.Medium, "Data analysis"},                  // "data" is not generic
-		{"Network monitoring", "System Administrator", gemini.Medium, "Network administration"}, // a specific word in common
+		{"Medication administration", "DevOps Engineer", report.Weak, `only the general word "administration" with the role's skill "Kubernetes administration"`},
+		{"Wound care", "Pediatric Nurse", report.Weak, `only the general word "care"`},
+		{"Administration", "DevOps Engineer", report.Weak, `only the general word "administration"`}, // a generic run inside a specific phrase
+		{"Kubernetes", "DevOps Engineer", report.Strong, "Kubernetes administration"},
+		{"Data visualisation", "Data Analyst", report.Medium, "Data analysis"},                  // "data" is not generic
+		{"Network monitoring", "System Administrator", report.Medium, "Network administration"}, // a specific word in common
 	}
 	var skills []string
 	for _, tt := range tests {
@@ -257,7 +258,7 @@ func TestOfflineGenericWords(t *testing.T) {
 	for _, tt := range tests {
 		cr := a.roles[clean.RoleKey(tt.role)]
 		m := a.judge(tt.skill, cr)
-		rep := a.analyse(gemini.Request{CurrentRole: "Chef", Skills: []string{tt.skill}, Candidates: []gemini.Candidate{{Role: tt.role}}}, nil)
+		rep := a.analyse(report.Request{CurrentRole: "Chef", Skills: []string{tt.skill}, Candidates: []report.Candidate{{Role: tt.role}}}, nil)
 		just := rep.Roles[0].SkillMatches[0].Justification
 		if m.level != tt.want || !strings.Contains(just, tt.why) {
 			t.Errorf("%q against %s = %s (%q); want %s mentioning %q", tt.skill, tt.role, m.level, just, tt.want, tt.why)
@@ -271,10 +272,10 @@ func TestOfflineGenericWords(t *testing.T) {
 		"Patient safety": {1, 0}, "Wound care": {0.6, 0.8},
 	}
 	st := newOfflineAnalyst("minilm:test", []records.Role{testRole("DevOps Engineer", "Kubernetes administration"), testRole("Registered Nurse", "Wound care")}, vecs)
-	if m := st.judge("Medication administration", st.roles["devops engineer"]); m.level != gemini.Weak {
+	if m := st.judge("Medication administration", st.roles["devops engineer"]); m.level != report.Weak {
 		t.Errorf("sentence encoder: Medication administration against Kubernetes administration (cosine 0.6) = %s; want Weak", m.level)
 	}
-	if m := st.judge("Patient safety", st.roles["registered nurse"]); m.level != gemini.Medium {
+	if m := st.judge("Patient safety", st.roles["registered nurse"]); m.level != report.Medium {
 		t.Errorf("sentence encoder: Patient safety against Wound care (cosine 0.6) = %s; want Medium", m.level)
 	}
 }
@@ -295,7 +296,7 @@ func TestOfflineVersionedNames(t *testing.T) {
 	cr := a.roles["web developer"]
 	for skill, phrase := range map[string]string{"CSS3": "CSS", "HTML5": "HTML and JavaScript", "Python 3": "Python programming",
 		"Angular 2+": "Frontend frameworks (e.g., React, Angular)", ".NET Core": ".NET"} {
-		if m := a.judge(skill, cr); m.level != gemini.Strong || m.phrase == nil || m.phrase.text != phrase {
+		if m := a.judge(skill, cr); m.level != report.Strong || m.phrase == nil || m.phrase.text != phrase {
 			got := ""
 			if m.phrase != nil {
 				got = m.phrase.text
@@ -303,10 +304,10 @@ func TestOfflineVersionedNames(t *testing.T) {
 			t.Errorf("judge(%q) = %s via %q; want Strong via %q", skill, m.level, got, phrase)
 		}
 	}
-	if m := a.judge("ES6", cr); m.level != gemini.Weak {
+	if m := a.judge("ES6", cr); m.level != report.Weak {
 		t.Errorf("judge(ES6) = %s; want Weak (ES6 and JavaScript are not matched)", m.level)
 	}
-	rep := a.analyse(gemini.Request{CurrentRole: "Chef", Skills: skills, Candidates: []gemini.Candidate{{Role: "Web Developer"}}}, nil)
+	rep := a.analyse(report.Request{CurrentRole: "Chef", Skills: skills, Candidates: []report.Candidate{{Role: "Web Developer"}}}, nil)
 	rr := rep.Roles[0]
 	if !strings.Contains(rr.SkillMatches[0].Justification, `"CSS"`) || !strings.Contains(rr.SkillMatches[0].Justification, "without the version number") {
 		t.Errorf("CSS3 justification %q; want it to name CSS and the version", rr.SkillMatches[0].Justification)
@@ -332,13 +333,13 @@ func TestOfflineNoSuggestionOfOwnedSkill(t *testing.T) {
 		"Python",             // inside "Python programming"
 		"Python scripting",   // Medium against "Python programming"
 		"Scheduling", "Budgeting")}, skills...)
-	rep := a.analyse(gemini.Request{CurrentRole: "Chef", Skills: skills, Candidates: []gemini.Candidate{{Role: "Office Manager"}}}, nil)
+	rep := a.analyse(report.Request{CurrentRole: "Chef", Skills: skills, Candidates: []report.Candidate{{Role: "Office Manager"}}}, nil)
 	rr := rep.Roles[0]
 	want := []string{`Learn "Scheduling" (2 of 9 postings).`, `Learn "Budgeting" (1 of 9 postings).`}
 	if strings.Join(rr.Development, "|") != strings.Join(want, "|") {
 		t.Errorf("development = %q; want only what no skill covers: %q", rr.Development, want)
 	}
-	if got := skillsOf(rr, gemini.Weak); strings.Join(got, ",") != "Management" {
+	if got := skillsOf(rr, report.Weak); strings.Join(got, ",") != "Management" {
 		t.Errorf("Weak skills %q; want Management only (a generic word in another field's phrase)", got)
 	}
 }
@@ -387,18 +388,18 @@ func TestOfflineMergesNearDuplicates(t *testing.T) {
 		testRole("Portfolio Manager", "Portfolio management", "Risk analysis"),
 		testRole("Product Designer", "Figma", "User research"),
 	}, skills...)
-	req := gemini.Request{UserID: "u", CurrentRole: "Bank Teller", Skills: skills, Candidates: []gemini.Candidate{
+	req := report.Request{UserID: "u", CurrentRole: "Bank Teller", Skills: skills, Candidates: []report.Candidate{
 		{Role: "Wealth Advisor", Probability: 0.4}, {Role: "UX/UI Designer", Probability: 0.2}, {Role: "Wealth Management Advisor", Probability: 0.12},
 		{Role: "UI/UX Designer", Probability: 0.1}, {Role: "Financial Planner", Probability: 0.08}}}
-	alts := []gemini.Candidate{
+	alts := []report.Candidate{
 		{Role: "Senior Wealth Advisor", Probability: 0.03}, // a near-duplicate of Wealth Advisor
 		{Role: "Portfolio Manager", Probability: 0.02},
 		{Role: "Product Designer", Probability: 0.01},
 	}
 	rep := a.analyse(req, alts)
 	data, _ := json.Marshal(rep)
-	if _, err := gemini.ParseAnalystReport(req, data); err != nil {
-		t.Fatalf("the offline report does not pass gemini.ParseAnalystReport: %v", err)
+	if _, err := report.ParseAnalyst(req, data); err != nil {
+		t.Fatalf("the offline report does not pass report.ParseAnalyst: %v", err)
 	}
 	var got []string
 	for _, rr := range rep.Roles {
@@ -407,17 +408,17 @@ func TestOfflineMergesNearDuplicates(t *testing.T) {
 	if want := "Wealth Advisor|UX/UI Designer|Portfolio Manager|Product Designer|Financial Planner"; strings.Join(got, "|") != want {
 		t.Fatalf("roles %q; want %q", got, want)
 	}
-	if p := rep.Roles[0].Provenance; p.Source != gemini.SourceModel || !strings.Contains(p.Reason, "It also stands for Wealth Management Advisor (the classifier's prediction 3, probability 12.0%)") {
+	if p := rep.Roles[0].Provenance; p.Source != report.SourceModel || !strings.Contains(p.Reason, "It also stands for Wealth Management Advisor (the classifier's prediction 3, probability 12.0%)") {
 		t.Errorf("Wealth Advisor provenance %+v; want it kept, standing for Wealth Management Advisor", p)
 	}
 	if p := rep.Roles[1].Provenance; !strings.Contains(p.Reason, "It also stands for UI/UX Designer") {
 		t.Errorf("UX/UI Designer provenance %+v; want it to stand for UI/UX Designer", p)
 	}
-	if p := rep.Roles[2].Provenance; p.Source != gemini.SourceAnalyst || p.Replaces != "Wealth Management Advisor" ||
+	if p := rep.Roles[2].Provenance; p.Source != report.SourceAnalyst || p.Replaces != "Wealth Management Advisor" ||
 		p.Reason != "Wealth Management Advisor is another name for Wealth Advisor (role 1), which stands for both; Portfolio Manager postings ask for 1 of your skills (Portfolio management)" {
 		t.Errorf("role 3 provenance %+v; want Portfolio Manager in place of Wealth Management Advisor, with the reason", p)
 	}
-	if p := rep.Roles[3].Provenance; p.Source != gemini.SourceAnalyst || p.Replaces != "UI/UX Designer" {
+	if p := rep.Roles[3].Provenance; p.Source != report.SourceAnalyst || p.Replaces != "UI/UX Designer" {
 		t.Errorf("role 4 provenance %+v; want Product Designer in place of UI/UX Designer", p)
 	}
 }
@@ -425,9 +426,9 @@ func TestOfflineMergesNearDuplicates(t *testing.T) {
 func TestOfflineNearDuplicateOfCurrentRole(t *testing.T) {
 	skills := []string{"HTML", "CSS"}
 	a := catalogAnalyst(t, []records.Role{testRole("Web Developer", "HTML", "CSS"), testRole("Frontend Developer", "HTML")}, skills...)
-	req := gemini.Request{UserID: "u", CurrentRole: "Front-End Developer", Skills: skills, Candidates: []gemini.Candidate{
+	req := report.Request{UserID: "u", CurrentRole: "Front-End Developer", Skills: skills, Candidates: []report.Candidate{
 		{Role: "Frontend Developer", Probability: 0.5}, {Role: "A", Probability: 0.1}, {Role: "B", Probability: 0.1}, {Role: "C", Probability: 0.1}, {Role: "D", Probability: 0.1}}}
-	rep := a.analyse(req, []gemini.Candidate{{Role: "Web Developer", Probability: 0.05}})
+	rep := a.analyse(req, []report.Candidate{{Role: "Web Developer", Probability: 0.05}})
 	if rr := rep.Roles[0]; rr.Role != "Web Developer" || rr.Provenance.Replaces != "Frontend Developer" ||
 		!strings.HasPrefix(rr.Provenance.Reason, "Frontend Developer is another name for your current role, Front-End Developer;") {
 		t.Errorf("role 1 = %q %+v; want Web Developer in place of Frontend Developer, another name of the current role", rr.Role, rr.Provenance)
@@ -437,18 +438,18 @@ func TestOfflineNearDuplicateOfCurrentRole(t *testing.T) {
 func TestOfflineSummaryUsesTableWords(t *testing.T) {
 	skills := []string{"SQL", "Data modeling", "Cooking"}
 	a := testAnalyst(t, skills...)
-	rep := a.analyse(gemini.Request{CurrentRole: "Chef", Skills: skills, Candidates: []gemini.Candidate{{Role: "Data Analyst", Probability: 0.5}}}, nil)
+	rep := a.analyse(report.Request{CurrentRole: "Chef", Skills: skills, Candidates: []report.Candidate{{Role: "Data Analyst", Probability: 0.5}}}, nil)
 	rr := rep.Roles[0]
 	if strings.Contains(rr.MatchSummary, "Partial") {
 		t.Errorf("match summary %q says Partial; the table says Strong, Medium or Weak", rr.MatchSummary)
 	}
-	for _, level := range []gemini.MatchLevel{gemini.Strong, gemini.Medium, gemini.Weak} {
+	for _, level := range []report.MatchLevel{report.Strong, report.Medium, report.Weak} {
 		want := fmt.Sprintf("%s: %s.", level, listAnd(skillsOf(rr, level)))
 		if !strings.Contains(rr.MatchSummary, want) {
 			t.Errorf("match summary %q; want %q, as in the table", rr.MatchSummary, want)
 		}
 	}
-	if got := skillsOf(rr, gemini.Medium); len(got) != 1 || got[0] != "Data modeling" {
+	if got := skillsOf(rr, report.Medium); len(got) != 1 || got[0] != "Data modeling" {
 		t.Errorf("Medium skills %q; want Data modeling", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/cases"
 
 	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/internal/skillfind"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
@@ -50,6 +51,12 @@ type usersFile struct {
 	twice map[uint64]bool
 	// clash holds the hashes of the case-folded report names that two ids share (fileNames).
 	clash map[uint64]bool
+	// texts reports whether some record gives a résumé or a work history: the second pass then
+	// needs find.
+	texts bool
+	// find is the skill finder of the second pass (nil: a person who gives a résumé or a
+	// history fails).
+	find *skillfind.Finder
 }
 
 // namePair is the case-folded report name of an id (hashed) and the id (hashed).
@@ -85,6 +92,7 @@ func scanUsers(path string, shard Shard) (*usersFile, error) {
 			return nil, err
 		}
 		f.records++
+		f.texts = f.texts || !raw.text.empty()
 		id := clean.NormalizeText(raw.id)
 		if id == "" {
 			noID = append(noID, idless{raw.row, raw.err == nil && validPerson("row", raw)})
@@ -127,9 +135,14 @@ func scanUsers(path string, shard Shard) (*usersFile, error) {
 	return f, nil
 }
 
-// validPerson reports whether the record passes the checks of one person (checkPerson) with
-// the given id.
+// validPerson reports whether the record passes the checks of one person (checkRecord) with
+// the given id. The first pass does not run the skill finder: a record with a résumé or a
+// history counts as valid, so that its report name is kept apart from those of other ids
+// (at worst a name takes a suffix it did not need).
 func validPerson(id string, raw rawUser) bool {
+	if !raw.text.empty() {
+		return true
+	}
 	u := User{ID: id, CurrentRole: clean.NormalizeText(raw.role)}
 	return checkPerson(&u, raw.skills) == ""
 }
@@ -237,7 +250,7 @@ func (p *peopleReader) next() (person, error) {
 }
 
 // check fills u from raw and returns why u cannot be processed, or "": the record cannot be
-// read, its id is already used by an earlier row, or checkPerson's reasons.
+// read, its id is already used by an earlier row, or checkRecord's reasons.
 func (p *peopleReader) check(u *User, raw rawUser) string {
 	if raw.err != nil {
 		return fmt.Sprintf("record cannot be read: %v", raw.err)
@@ -249,7 +262,7 @@ func (p *peopleReader) check(u *User, raw rawUser) string {
 		p.first[u.ID] = raw.row
 	}
 	u.CurrentRole = clean.NormalizeText(raw.role)
-	return checkPerson(u, raw.skills)
+	return checkRecord(u, raw.skills, raw.text, p.f.find)
 }
 
 // Close closes the file.

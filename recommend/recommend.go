@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -30,6 +31,7 @@ import (
 	"github.com/skillx/skillx/internal/progress"
 	ranking "github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // StageName names the stage in manifests and logs.
@@ -214,12 +216,12 @@ func (e *IncompleteError) ExitCode() int { return ExitIncomplete }
 type job struct {
 	idx  int // index in the outcomes
 	user User
-	req  gemini.Request
+	req  report.Request
 	key  string
 	base string // report file path without extension
 	// alternatives are the classifier's further ranked roles after req.Candidates, most
 	// likely first; the offline analyst takes its replacements from them.
-	alternatives []gemini.Candidate
+	alternatives []report.Candidate
 	// spent is what Gemini already billed for this person in this run (an invalid batch
 	// answer before the person is asked again alone).
 	spent gemini.Usage
@@ -313,7 +315,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	var file *usersFile
 	total := int64(1)
 	if cfg.Person != nil {
-		u, err := PersonUser(*cfg.Person)
+		find, err := personFinder(*cfg.Person, cfg.Workdir)
+		if err != nil {
+			return nil, fmt.Errorf("recommend: %w", err)
+		}
+		u, err := PersonUser(*cfg.Person, find)
 		if err != nil {
 			return nil, fmt.Errorf("recommend: %w", err)
 		}
@@ -321,6 +327,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	} else {
 		if file, err = scanUsers(cfg.Users, cfg.Shard); err != nil {
 			return nil, fmt.Errorf("recommend: %w", err)
+		}
+		if file.texts { // résumés or histories: the skill finder, built once for the run
+			if file.find, err = NewFinder(cfg.Workdir); err != nil {
+				return nil, fmt.Errorf("recommend: %w", err)
+			}
 		}
 		total = file.owned
 	}
@@ -609,16 +620,16 @@ func vectors(ctx context.Context, enc encoder.Encoder, embPath string, texts []s
 }
 
 // maxAlternatives is the number of further ranked roles rankUsers returns per user, after the
-// gemini.NumRoles candidates.
+// report.NumRoles candidates.
 const maxAlternatives = 20
 
 // rankUsers runs the classifier (and the rest of the ranking of set) on every user's joined
-// skills and returns, per user, the gemini.NumRoles most probable roles other than the user's
+// skills and returns, per user, the report.NumRoles most probable roles other than the user's
 // current role (cands), and the up to maxAlternatives roles ranked after them (alts), most
 // probable first. vecs holds the vector of each joined skills text.
-func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[string][]float32, dim int) (cands, alts [][]gemini.Candidate, err error) {
-	cands = make([][]gemini.Candidate, len(users))
-	alts = make([][]gemini.Candidate, len(users))
+func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[string][]float32, dim int) (cands, alts [][]report.Candidate, err error) {
+	cands = make([][]report.Candidate, len(users))
+	alts = make([][]report.Candidate, len(users))
 	w := set.Weights()
 	texts := make([]string, len(users))
 	x := make([]float32, 0, len(users)*dim)
@@ -663,11 +674,11 @@ func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[s
 			if keys[i] == current {
 				continue
 			}
-			cand := gemini.Candidate{Role: info.Labels[i]}
+			cand := report.Candidate{Role: info.Labels[i], Score: math.Round(float64(fused[i])*1e4) / 1e4}
 			if c != nil {
 				cand.Probability = float64(c[i])
 			}
-			if len(cands[ui]) < gemini.NumRoles {
+			if len(cands[ui]) < report.NumRoles {
 				cands[ui] = append(cands[ui], cand)
 				continue
 			}
@@ -684,7 +695,7 @@ func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[s
 func (s *stage) key(j job) string {
 	h := sha256.New()
 	for _, part := range []string{ReportFormat, s.aid, gemini.PromptHash(j.req, s.aid), s.cls.SHA256, s.catalog,
-		j.user.ID, strings.Join(j.user.Notes, "\n")} {
+		j.user.ID, strings.Join(j.user.Notes, "\n"), foundKey(j.user.Found)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -756,7 +767,7 @@ func (s *stage) parallel(ctx context.Context, jobs []job, fn func(context.Contex
 
 // process writes the report of one person, or records why it cannot.
 func (s *stage) process(ctx context.Context, j job) {
-	var rep *gemini.Report
+	var rep *report.Report
 	usage := j.spent
 	if s.gem != nil {
 		if reason, down := s.geminiDown(); down {
@@ -845,7 +856,7 @@ func (s *stage) runBatch(ctx context.Context, jobs []job) {
 			}
 			continue
 		}
-		reqs := make([]gemini.Request, len(chunk))
+		reqs := make([]report.Request, len(chunk))
 		for i, j := range chunk {
 			reqs[i] = j.req
 		}
@@ -908,17 +919,19 @@ func promptChunks(jobs []job, model string, n int) [][]job {
 }
 
 // userReport returns the report of j from the analyst's answer rep (not yet validated).
-func (s *stage) userReport(j job, rep *gemini.Report, usage gemini.Usage) *UserReport {
-	return &UserReport{
+func (s *stage) userReport(j job, rep *report.Report, usage gemini.Usage) *UserReport {
+	ur := &UserReport{
 		Format: ReportFormat, Key: j.key, UserID: j.user.ID, CurrentRole: j.user.CurrentRole, Skills: j.user.Skills,
 		Notes: j.user.Notes, Analyst: s.analyst, Classifier: s.cls, Candidates: j.req.Candidates, Roles: rep.Roles,
-		Usage: usageInfo(usage), Version: s.cfg.Version, Created: time.Now().UTC(),
+		Usage: usageInfo(usage), Version: s.cfg.Version, Created: time.Now().UTC(), Found: j.user.Found,
 	}
+	ur.setLevels()
+	return ur
 }
 
 // finish checks and writes the report of j. It does not look at the context: an analysis
 // that is done is kept.
-func (s *stage) finish(j job, rep *gemini.Report, usage gemini.Usage) {
+func (s *stage) finish(j job, rep *report.Report, usage gemini.Usage) {
 	ur := s.userReport(j, rep, usage)
 	stage := StageGemini
 	if s.off != nil {

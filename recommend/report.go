@@ -4,16 +4,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/report"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
 // ReportFormat names the schema of <user>.json; it is part of every report's key, so a change
 // of format rewrites the reports on the next run.
-const ReportFormat = "skillx-user-report-v1"
+const ReportFormat = "skillx-user-report-v2"
 
 // Analyst kinds.
 const (
@@ -23,8 +25,8 @@ const (
 	AnalystOffline = "offline"
 )
 
-// UserReport is the content of <user>.json. Its "roles" are a gemini.Report, so that
-// gemini.ParseReport(report.Request(), data) checks the file itself.
+// UserReport is the content of <user>.json. Its "roles" are a report.Report, so that
+// report.Parse(r.Request(), data, ...) checks the file itself.
 type UserReport struct {
 	// Format is ReportFormat.
 	Format string `json:"format"`
@@ -36,16 +38,25 @@ type UserReport struct {
 	CurrentRole string `json:"current_role"`
 	// Skills are the skills the report is about.
 	Skills []string `json:"skills"`
-	// Notes say how the input was changed (ignored skills, duplicates, a generated id).
+	// Notes say how the input was changed (ignored skills, duplicates, a generated id, a
+	// current role taken from the history).
 	Notes []string `json:"notes,omitempty"`
+	// Found is what the skill finder found in the person's résumé and history, and whether
+	// Skills are its strongest (nil when the person gave neither).
+	Found *Found `json:"found,omitempty"`
+	// Level is the person's job level, from the current role's title words.
+	Level Level `json:"level"`
+	// Moves say, for each of Roles in order, its level and whether moving to it is a step up,
+	// a lateral move or a step down from Level.
+	Moves []RoleMove `json:"moves"`
 	// Analyst names who wrote the analysis.
 	Analyst AnalystInfo `json:"analyst"`
 	// Classifier describes the model that predicted the candidates.
 	Classifier ClassifierInfo `json:"classifier"`
-	// Candidates are the roles the classifier predicted, most probable first.
-	Candidates []gemini.Candidate `json:"candidates"`
-	// Roles are the gemini.NumRoles final roles with their provenance and analysis.
-	Roles []gemini.RoleReport `json:"roles"`
+	// Candidates are the roles the ranking predicted, best match score first.
+	Candidates []report.Candidate `json:"candidates"`
+	// Roles are the report.NumRoles final roles with their provenance and analysis.
+	Roles []report.RoleReport `json:"roles"`
 	// Usage is what the analysis cost.
 	Usage UsageInfo `json:"usage"`
 	// Version is the skillx version that wrote the report.
@@ -96,14 +107,15 @@ func usageInfo(u gemini.Usage) UsageInfo {
 		LatencyMS: float64(u.Latency.Microseconds()) / 1000, Attempts: u.Attempts, Cached: u.Cached}
 }
 
-// Request returns the gemini.Request the report answers.
-func (r *UserReport) Request() gemini.Request {
-	return gemini.Request{UserID: r.UserID, CurrentRole: r.CurrentRole, Skills: r.Skills, Candidates: r.Candidates}
+// Request returns the report.Request the report answers.
+func (r *UserReport) Request() report.Request {
+	return report.Request{UserID: r.UserID, CurrentRole: r.CurrentRole, Skills: r.Skills, Candidates: r.Candidates}
 }
 
-// Validate checks the report as package gemini checks a reply (gemini.ParseReport, or
-// gemini.ParseAnalystReport for the offline analyst's) and normalises its roles, and checks the
-// fields around them.
+// Validate checks the report's roles with the schema's rules (report.Parse, whose
+// replacements are Gemini's or, for the offline analyst, the analyst's), normalises them,
+// checks the fields around them, and sets the job levels (Level, Moves) from the current role
+// and the roles.
 func (r *UserReport) Validate() error {
 	if r.Format != ReportFormat {
 		return fmt.Errorf("format %q; want %q", r.Format, ReportFormat)
@@ -114,20 +126,113 @@ func (r *UserReport) Validate() error {
 	if r.Analyst.Kind != AnalystGemini && r.Analyst.Kind != AnalystOffline {
 		return fmt.Errorf("analyst %q; want %q or %q", r.Analyst.Kind, AnalystGemini, AnalystOffline)
 	}
-	data, err := json.Marshal(gemini.Report{Roles: r.Roles})
+	data, err := json.Marshal(report.Report{Roles: r.Roles})
 	if err != nil {
 		return err
 	}
-	parse := gemini.ParseReport
+	replacer := report.SourceGemini
 	if r.Analyst.Kind == AnalystOffline {
-		parse = gemini.ParseAnalystReport // its replacements are the analyst's, never Gemini's
+		replacer = report.SourceAnalyst // its replacements are the analyst's, never Gemini's
 	}
-	rep, err := parse(r.Request(), data)
+	rep, err := report.Parse(r.Request(), data, replacer)
 	if err != nil {
 		return err
 	}
 	r.Roles = rep.Roles
+	r.setLevels() // the levels follow the normalised role names
 	return nil
+}
+
+// setLevels sets the person's level and the move to each final role (by title words: see
+// package joblevel).
+func (r *UserReport) setLevels() {
+	names := make([]string, len(r.Roles))
+	for i, rr := range r.Roles {
+		names[i] = rr.Role
+	}
+	r.Level, r.Moves = levelsOf(r.CurrentRole, names)
+}
+
+// MatchScoreNote explains the match score in one line, as every readable report does.
+const MatchScoreNote = "Match score: how the roles are ranked, from 0 to 1 (1 is the best match of all roles): " +
+	"the classifier's probability, how much your skills share with the role's job postings and how close the role is to your current one, combined."
+
+// levelNote explains the job level moves in one line.
+const levelNote = "Job level: read from the words of the job titles (junior, senior, lead, manager, director, ...); " +
+	"a title without such a word is mid-level."
+
+// scored reports whether the candidates carry match scores (reports written before they did
+// do not).
+func scored(cands []report.Candidate) bool {
+	return slices.ContainsFunc(cands, func(c report.Candidate) bool { return c.Score != 0 })
+}
+
+// predictionText formats a candidate in the list of predictions: "Data Scientist (match 0.82,
+// probability 41.2%)", or "Data Scientist 41.2%" when no match score is known.
+func predictionText(c report.Candidate) string {
+	if c.Score == 0 {
+		return c.Role + " " + percent(c.Probability)
+	}
+	return fmt.Sprintf("%s (match %.2f, probability %s)", c.Role, c.Score, percent(c.Probability))
+}
+
+// scoreText formats a candidate's match score and classifier probability: "match score 0.82,
+// classifier probability 41.2%" (the probability alone when no score is known).
+func scoreText(c report.Candidate) string {
+	if c.Score == 0 {
+		return "classifier probability " + percent(c.Probability)
+	}
+	return fmt.Sprintf("match score %.2f, classifier probability %s", c.Score, percent(c.Probability))
+}
+
+// candidateOf returns the candidate named role, if any.
+func candidateOf(cands []report.Candidate, role string) (report.Candidate, bool) {
+	for _, c := range cands {
+		if c.Role == role {
+			return c, true
+		}
+	}
+	return report.Candidate{}, false
+}
+
+// moveOf returns the job level move of the i-th final role as a sentence ("Step up: the
+// role's title is Manager level; yours is Senior."), or "".
+func moveOf(r *UserReport, i int) string {
+	if i >= len(r.Moves) {
+		return ""
+	}
+	m := r.Moves[i]
+	return fmt.Sprintf("%s%s: the role's title is %s level; yours is %s.", strings.ToUpper(m.Move[:1]), m.Move[1:], m.Level, r.Level.Name)
+}
+
+// levelText describes the person's level ("Senior (from "Senior")").
+func levelText(l Level) string {
+	if l.Words == "" {
+		return l.Name + " (no level word in the title)"
+	}
+	return fmt.Sprintf("%s (from %q)", l.Name, l.Words)
+}
+
+// foundLines returns the lines the readable reports give about the found skills: what they
+// were found in and whether they were used, then one line per skill with its evidence.
+func foundLines(f *Found, skills []string) (intro string, items []string) {
+	from := strings.ReplaceAll(f.From, "resume", "résumé")
+	if f.Used {
+		intro = fmt.Sprintf("Skills found in your %s, strongest first. The report is about the first %d (%s); "+
+			"to reorder or change them, give your skills yourself (the skills column, or --skills), strongest first.",
+			from, len(skills), strings.Join(skills, ", "))
+	} else {
+		intro = fmt.Sprintf("Skills found in your %s, strongest first. The report is about the skills you gave (%s); "+
+			"these are shown so that you can compare.", from, strings.Join(skills, ", "))
+	}
+	for _, s := range f.Skills {
+		item := fmt.Sprintf("%s (score %.2f): %s", s.Name, s.Score, s.Why)
+		for _, e := range s.Evidence {
+			item += fmt.Sprintf("; line %d (%s): %q", e.Line, e.Section, e.Text)
+		}
+		items = append(items, item)
+	}
+	return intro, items
 }
 
 // percent formats a probability: "41.2%", or "<0.1%" for a small one that is not zero.
@@ -138,23 +243,25 @@ func percent(p float64) string {
 	return fmt.Sprintf("%.1f%%", 100*p)
 }
 
-// provenanceText says where a final role came from, in a sentence.
-func provenanceText(p gemini.Provenance, cands []gemini.Candidate) string {
+// provenanceText says where the final role role came from, in a sentence.
+func provenanceText(role string, p report.Provenance, cands []report.Candidate) string {
 	switch p.Source {
-	case gemini.SourceModel:
-		s := "Ranked among the closest roles by the model (classifier probability " + percent(p.Probability) + ") and kept."
+	case report.SourceModel:
+		c, _ := candidateOf(cands, role)
+		c.Probability = p.Probability
+		s := "Ranked among the closest roles by the model (" + scoreText(c) + ") and kept."
 		if p.Reason != "" {
 			s += " " + p.Reason
 		}
 		return s
 	}
 	replaced := p.Replaces
-	for _, c := range cands {
-		if c.Role == p.Replaces {
-			replaced += " (probability " + percent(c.Probability) + ")"
-		}
+	if c, ok := candidateOf(cands, p.Replaces); ok && c.Score == 0 {
+		replaced += " (probability " + percent(c.Probability) + ")"
+	} else if ok {
+		replaced += " (" + scoreText(c) + ")"
 	}
-	if p.Source == gemini.SourceAnalyst {
+	if p.Source == report.SourceAnalyst {
 		return "Chosen by the offline analyst in place of the prediction " + replaced + ", because " +
 			strings.TrimSuffix(p.Reason, ".") + ". The classifier gives it a probability of " + percent(p.Probability) + "."
 	}
@@ -196,15 +303,30 @@ func writeText(w io.Writer, r *UserReport) error {
 	field("User", r.UserID)
 	field("Current role", r.CurrentRole)
 	field("Skills", strings.Join(r.Skills, ", "))
+	field("Job level", levelText(r.Level)+". "+levelNote)
 	field("Analysis by", analystText(r.Analyst))
 	field("Classifier", fmt.Sprintf("%d roles, skills embedded with %s", r.Classifier.Labels, r.Classifier.Encoder))
 	var preds []string
 	for _, c := range r.Candidates {
-		preds = append(preds, fmt.Sprintf("%s %s", c.Role, percent(c.Probability)))
+		preds = append(preds, predictionText(c))
 	}
 	field("Predictions", strings.Join(preds, "; "))
+	if scored(r.Candidates) {
+		wrapTo(&b, strings.Repeat(" ", 14), strings.Repeat(" ", 14), MatchScoreNote)
+	}
 	for _, n := range r.Notes {
 		field("Note", n)
+	}
+	if r.Found != nil {
+		intro, items := foundLines(r.Found, r.Skills)
+		b.WriteString("\nSkills found\n")
+		wrapTo(&b, "  ", "  ", intro)
+		for i, it := range items {
+			wrapTo(&b, fmt.Sprintf("  %2d. ", i+1), "      ", it)
+		}
+		for _, n := range r.Found.Notes {
+			wrapTo(&b, "  Note: ", "        ", n)
+		}
 	}
 	for i, rr := range r.Roles {
 		b.WriteString("\n" + strings.Repeat("-", 78) + "\n")
@@ -214,7 +336,10 @@ func writeText(w io.Writer, r *UserReport) error {
 			b.WriteString("\n" + name + "\n")
 			wrapTo(&b, "  ", "  ", text)
 		}
-		section("Where this role comes from", provenanceText(rr.Provenance, r.Candidates))
+		section("Where this role comes from", provenanceText(rr.Role, rr.Provenance, r.Candidates))
+		if mv := moveOf(r, i); mv != "" {
+			section("Job level", mv)
+		}
 		section("Job description", rr.JobDescription)
 		section("Skill match summary", rr.MatchSummary)
 		b.WriteString("\nSkill match\n")
@@ -297,19 +422,36 @@ func writeMarkdown(w io.Writer, r *UserReport) error {
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", k, v) }
 	row("Current role", md(r.CurrentRole))
 	row("Skills", md(strings.Join(r.Skills, ", ")))
+	row("Job level", md(levelText(r.Level)+". "+levelNote))
 	row("Analysis by", md(analystText(r.Analyst)))
 	row("Classifier", md(fmt.Sprintf("%d roles, skills embedded with %s", r.Classifier.Labels, r.Classifier.Encoder)))
 	var preds []string
 	for _, c := range r.Candidates {
-		preds = append(preds, md(c.Role)+" "+percent(c.Probability))
+		preds = append(preds, md(predictionText(c)))
 	}
 	row("Predictions", strings.Join(preds, "; "))
+	if scored(r.Candidates) {
+		row("Match score", md(MatchScoreNote))
+	}
 	for _, n := range r.Notes {
 		row("Note", md(n))
 	}
+	if r.Found != nil {
+		intro, items := foundLines(r.Found, r.Skills)
+		fmt.Fprintf(&b, "\n## Skills found\n\n%s\n\n", md(intro))
+		for i, it := range items {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, md(it))
+		}
+		for _, n := range r.Found.Notes {
+			fmt.Fprintf(&b, "\n*Note: %s*\n", md(n))
+		}
+	}
 	for i, rr := range r.Roles {
 		fmt.Fprintf(&b, "\n## %d. %s\n\n", i+1, md(rr.Role))
-		fmt.Fprintf(&b, "*%s*\n\n", md(provenanceText(rr.Provenance, r.Candidates)))
+		fmt.Fprintf(&b, "*%s*\n\n", md(provenanceText(rr.Role, rr.Provenance, r.Candidates)))
+		if mv := moveOf(r, i); mv != "" {
+			fmt.Fprintf(&b, "**Job level.** %s\n\n", md(mv))
+		}
 		fmt.Fprintf(&b, "**Job description.** %s\n\n", md(rr.JobDescription))
 		fmt.Fprintf(&b, "**Skill match summary.** %s\n\n", md(rr.MatchSummary))
 		b.WriteString("| Skill | Match | Why |\n|---|---|---|\n")

@@ -24,6 +24,7 @@ func sampleFields(t *testing.T) (roles map[string][]string, people map[string][]
 	if !ok {
 		t.Fatal("data/sample/README.md lacks the section on each person's field")
 	}
+	section, _, _ = strings.Cut(section, "\n## ") // the section ends at the next heading
 	roles, people = map[string][]string{}, map[string][]string{}
 	table := ""
 	for _, line := range strings.Split(section, "\n") {

@@ -20,6 +20,8 @@ import (
 	"github.com/skillx/skillx/internal/parquetio"
 	ranking "github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/report"
+	"github.com/skillx/skillx/internal/skillfind"
 )
 
 // Engine answers one person at a time for as long as it is open (skillx serve): the model
@@ -32,6 +34,7 @@ type Engine struct {
 	info *classifier.Info
 	enc  encoder.Encoder
 	set  *ranking.Set
+	find *skillfind.Finder // nil without a role catalog: résumés then cannot be read
 }
 
 // OpenEngine loads what Recommend needs from cfg: Workdir, Model, Labels, Encoder, Offline,
@@ -102,13 +105,17 @@ func OpenEngine(ctx context.Context, cfg Config) (_ *Engine, err error) {
 	if e.set, err = ranking.Load(cfg.Model, cfg.Labels, index, features.TFIDFPath(cfg.Workdir), e.enc.Dim()); err != nil {
 		return nil, err
 	}
+	if e.find, err = NewFinder(cfg.Workdir); err != nil {
+		s.log.Warn("recommend: no skill finder; a person must give skills, not a résumé", "error", err)
+		err = nil
+	}
 	return e, nil
 }
 
 // geminiAnalyst describes Gemini as the analyst of a report.
 func geminiAnalyst(model string) AnalystInfo {
 	return AnalystInfo{Kind: AnalystGemini, Model: model, Method: fmt.Sprintf(
-		"Gemini judged the classifier's %d predictions, replaced those it found wrong and explained each final role (prompt %s)", gemini.NumRoles, gemini.PromptVersion)}
+		"Gemini judged the classifier's %d predictions, replaced those it found wrong and explained each final role (prompt %s)", report.NumRoles, gemini.PromptVersion)}
 }
 
 // Close frees the classifier session and the encoder.
@@ -156,13 +163,13 @@ func (e *Engine) Recommend(ctx context.Context, u User) (*UserReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}
-	if len(cands[0]) < gemini.NumRoles {
-		return nil, fmt.Errorf("recommend: the classifier knows %d roles other than %q; %d are needed", len(cands[0]), u.CurrentRole, gemini.NumRoles)
+	if len(cands[0]) < report.NumRoles {
+		return nil, fmt.Errorf("recommend: the classifier knows %d roles other than %q; %d are needed", len(cands[0]), u.CurrentRole, report.NumRoles)
 	}
-	j := job{user: u, req: gemini.Request{UserID: u.ID, CurrentRole: u.CurrentRole, Skills: u.Skills, Candidates: cands[0]},
+	j := job{user: u, req: report.Request{UserID: u.ID, CurrentRole: u.CurrentRole, Skills: u.Skills, Candidates: cands[0]},
 		alternatives: alts[0]}
 	j.key = e.s.key(j)
-	var rep *gemini.Report
+	var rep *report.Report
 	var usage gemini.Usage
 	if e.s.gem != nil {
 		rep, usage, err = e.s.gem.Recommend(ctx, j.req)
@@ -192,21 +199,47 @@ func (e *Engine) Recommend(ctx context.Context, u User) (*UserReport, error) {
 	return ur, nil
 }
 
-// NewUser returns the User for one person given as an id, a current role and a list of
-// skills, checked with the users file's rules and words (a skill_1..skill_N row of a CSV):
-// texts normalised, lengths at most MaxTextLen, no control characters, repeated skills counted
-// once, the first MaxSkills used (the notes say so). An empty id is made from the role and the
-// skills ("web-<hash>"). The error is the reason failures.jsonl would give.
-func NewUser(id, role string, skills []string) (User, error) {
-	u := User{ID: clean.NormalizeText(id), CurrentRole: clean.NormalizeText(role)}
+// Input is one person as a form gives it: an id, a current role, a list of skills, a résumé
+// and a work history, each optional as in a users file.
+type Input struct {
+	// ID is the person's id ("" makes one).
+	ID string
+	// CurrentRole is the current role ("" takes the history's current position).
+	CurrentRole string
+	// Skills are the skills, strongest first ("" items are dropped).
+	Skills []string
+	// Resume is a résumé's text (at most skillfind.DefaultMaxBytes): without Skills, its
+	// strongest skills are the report's.
+	Resume string
+	// History is a work history ("Data Analyst 2019-2022; Junior Analyst 2017-2019").
+	History string
+}
+
+// NewUser returns the User for one person given directly, checked with the users file's rules
+// and words (a skill_1..skill_N row of a CSV, with its resume and history columns): texts
+// normalised, lengths at most MaxTextLen, no control characters, repeated skills counted once,
+// the first MaxSkills used (the notes say so); without skills, the finder's strongest
+// MaxSkills skills of the résumé and history; without a current role, the history's current
+// position. find is the skill finder (Engine.Finder; nil only when no résumé or history is
+// given). The résumé is not kept. An empty id is made from the inputs ("web-<hash>"). The
+// error is the reason failures.jsonl would give.
+func NewUser(in Input, find *skillfind.Finder) (User, error) {
+	u := User{ID: clean.NormalizeText(in.ID), CurrentRole: clean.NormalizeText(in.CurrentRole)}
 	if u.ID == "" {
-		u.ID = "web-" + shortHash(u.CurrentRole+"\x00"+strings.Join(skills, "\x00"))
+		key := u.CurrentRole + "\x00" + strings.Join(in.Skills, "\x00")
+		if in.Resume != "" || in.History != "" {
+			key += "\x01" + in.Resume + "\x00" + in.History
+		}
+		u.ID = "web-" + shortHash(key)
 	}
-	if reason := checkPerson(&u, skills); reason != "" {
+	if reason := checkRecord(&u, in.Skills, rawText{resume: in.Resume, history: in.History}, find); reason != "" {
 		return User{}, errors.New(reason)
 	}
 	return u, nil
 }
+
+// Finder returns the engine's skill finder, or nil when the workdir has no role catalog.
+func (e *Engine) Finder() *skillfind.Finder { return e.find }
 
 // WriteText writes the readable report, as <user>.txt holds it.
 func (r *UserReport) WriteText(w io.Writer) error { return writeText(w, r) }
@@ -226,7 +259,7 @@ func (r *UserReport) JSON() ([]byte, error) {
 // ProvenanceText says where the report's i-th final role came from, in the readable
 // reports' words.
 func (r *UserReport) ProvenanceText(i int) string {
-	return provenanceText(r.Roles[i].Provenance, r.Candidates)
+	return provenanceText(r.Roles[i].Role, r.Roles[i].Provenance, r.Candidates)
 }
 
 // FallbackNote returns the readable reports' line about a model-free encoder, or "" when the
@@ -243,3 +276,34 @@ func (a AnalystInfo) Text() string { return analystText(a) }
 
 // Percent formats a probability as the readable reports do: "41.2%", or "<0.1%".
 func Percent(p float64) string { return percent(p) }
+
+// MoveText says whether the report's i-th final role is a step up, a lateral move or a step
+// down from the person's level, in the readable reports' words.
+func (r *UserReport) MoveText(i int) string { return moveOf(r, i) }
+
+// LevelText describes the person's job level, as the readable reports do.
+func (r *UserReport) LevelText() string { return levelText(r.Level) }
+
+// FoundIntro says, as the readable reports do, what the found skills were found in and
+// whether the report is about them ("" when the person gave no résumé or history).
+func (r *UserReport) FoundIntro() string {
+	if r.Found == nil {
+		return ""
+	}
+	intro, _ := foundLines(r.Found, r.Skills)
+	return intro
+}
+
+// FoundItems returns one line per found skill with why it ranks where it does and its
+// evidence, as the readable reports list them.
+func (r *UserReport) FoundItems() []string {
+	if r.Found == nil {
+		return nil
+	}
+	_, items := foundLines(r.Found, r.Skills)
+	return items
+}
+
+// PredictionText formats a predicted role as the readable reports list it: its name, match
+// score and classifier probability.
+func PredictionText(c report.Candidate) string { return predictionText(c) }

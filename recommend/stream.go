@@ -18,6 +18,7 @@ import (
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
 	ranking "github.com/skillx/skillx/internal/rank"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // ChunkSize is the number of people a run takes at a time: their vectors, predictions and
@@ -263,13 +264,13 @@ func (b *bulkRun) jobs(ctx context.Context, people []person, need []int) ([]job,
 	for _, i := range need {
 		u := people[i].user
 		a := byKey[inputKey(u)]
-		if len(a.cands) < gemini.NumRoles {
+		if len(a.cands) < report.NumRoles {
 			s.record(i, failedOutcome(Failure{UserID: u.ID, Row: u.Row, Line: u.Line, Stage: StageClassify,
-				Reason: fmt.Sprintf("the classifier knows %d roles other than %q; %d are needed", len(a.cands), u.CurrentRole, gemini.NumRoles)}))
+				Reason: fmt.Sprintf("the classifier knows %d roles other than %q; %d are needed", len(a.cands), u.CurrentRole, report.NumRoles)}))
 			continue
 		}
 		j := job{idx: i, user: u, base: filepath.Join(s.dir, people[i].name), an: a,
-			req:          gemini.Request{UserID: u.ID, CurrentRole: u.CurrentRole, Skills: u.Skills, Candidates: a.cands},
+			req:          report.Request{UserID: u.ID, CurrentRole: u.CurrentRole, Skills: u.Skills, Candidates: a.cands},
 			alternatives: a.alts}
 		j.key = s.key(j)
 		if !s.cfg.Force {
@@ -292,7 +293,7 @@ func (b *bulkRun) work(ctx context.Context, j job) {
 		return
 	}
 	start := time.Now()
-	rep := j.an.report(func() *gemini.Report { return s.off.analyse(j.req, j.alternatives) })
+	rep := j.an.report(func() *report.Report { return s.off.analyse(j.req, j.alternatives) })
 	s.finish(j, rep, gemini.Usage{Latency: time.Since(start)})
 }
 
@@ -383,7 +384,7 @@ func (b *bulkRun) fromIndex(p person) (Outcome, bool) {
 func (b *bulkRun) check(u User, st os.FileInfo) uint64 {
 	h := sha256.New()
 	h.Write(b.key)
-	for _, part := range []string{u.ID, u.CurrentRole, strings.Join(u.Skills, "\x00"), strings.Join(u.Notes, "\n")} {
+	for _, part := range []string{u.ID, u.CurrentRole, strings.Join(u.Skills, "\x00"), strings.Join(u.Notes, "\n"), foundKey(u.Found)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -401,7 +402,7 @@ func (b *bulkRun) check(u User, st os.FileInfo) uint64 {
 func (b *bulkRun) runKey(sha map[string]string, files []string) []byte {
 	s := b.s
 	h := sha256.New()
-	parts := []string{indexMagic, ReportFormat, s.aid, gemini.PromptVersion, strconv.Itoa(gemini.NumRoles),
+	parts := []string{indexMagic, ReportFormat, s.aid, gemini.PromptVersion, strconv.Itoa(report.NumRoles),
 		s.cls.SHA256, s.catalog, b.enc.ID()}
 	for _, f := range files {
 		parts = append(parts, sha[f])

@@ -15,14 +15,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/report"
+	"github.com/skillx/skillx/internal/skillfind"
 	"github.com/skillx/skillx/internal/tabular"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
 // MaxSkills is the number of skills a person's report is about; further skills are ignored
 // and the report says so.
-const MaxSkills = gemini.NumRoles
+const MaxSkills = report.NumRoles
 
 // MaxTextLen bounds, in characters, a user id, a current role and one skill. A longer value
 // is a failure of that person: it is not a role or a skill, and it would bloat the prompt.
@@ -40,8 +41,11 @@ type User struct {
 	// Skills are the skills the report is about: at most MaxSkills, distinct, in input order.
 	Skills []string
 	// Notes say how the input was changed: ignored skills beyond MaxSkills, dropped duplicates,
-	// a generated id. Reports show them.
+	// a generated id, a current role taken from the history. Reports show them.
 	Notes []string
+	// Found is what the skill finder found in the person's résumé and work history (nil when
+	// the person gave neither). The texts themselves are not kept.
+	Found *Found
 }
 
 // Failure is a person for whom no report was written, with where and why.
@@ -80,15 +84,23 @@ type Person struct {
 	CurrentRole string
 	// Skills is the skills text, separated by ';' or '|' (or ',' when neither appears).
 	Skills string
+	// Resume is the text of a résumé (at most skillfind.DefaultMaxBytes); with no Skills, the
+	// skills are found in it.
+	Resume string
+	// History is a work history ("Data Analyst 2019-2022; Junior Analyst 2017-2019"): its
+	// current position is the current role when CurrentRole is empty.
+	History string
 }
 
 // idColumns, roleColumns and skillsColumns are the accepted names of the users file's
 // columns (compared after lower-casing and turning spaces and hyphens into underscores).
 var (
-	idColumns     = []string{"user_id", "userid", "id", "user"}
-	roleColumns   = []string{"current_role", "currentrole", "role"}
-	skillsColumns = []string{"skills", "top_skills"}
-	skillNColumn  = regexp.MustCompile(`^skill_?([0-9]+)$`)
+	idColumns      = []string{"user_id", "userid", "id", "user"}
+	roleColumns    = []string{"current_role", "currentrole", "role"}
+	skillsColumns  = []string{"skills", "top_skills"}
+	resumeColumns  = []string{"resume", "résumé", "cv", "resume_text"}
+	historyColumns = []string{"history", "work_history", "job_history"}
+	skillNColumn   = regexp.MustCompile(`^skill_?([0-9]+)$`)
 )
 
 // rawUser is a record of the users file before checks.
@@ -97,12 +109,15 @@ type rawUser struct {
 	id        string
 	role      string
 	skills    []string
-	err       error // the record could not be read
+	text      rawText // the résumé and the history
+	err       error   // the record could not be read
 }
 
 // ReadUsers reads a users file: CSV (or TSV) with columns user_id, current_role and skills
 // (separated by ';' or '|') or skill_1..skill_N, or JSON Lines with keys user_id,
-// current_role and skills (a list, or a string split like the CSV column); gzip is allowed. It
+// current_role and skills (a list, or a string split like the CSV column); gzip is allowed.
+// The optional columns (keys) resume and history are read by the skill finder (see Run);
+// ReadUsers has none, so a person who gives one of them is a failure here. It
 // returns the people to process, in input order, and the people that cannot be processed. A
 // missing id is made from the row number; a missing role, no skills, a value longer than
 // MaxTextLen, a record that cannot be read and an id already used by an earlier row are
@@ -197,7 +212,7 @@ func columnList(header []string) string {
 // of its records.
 func columnRecords(path string, r tabular.Reader) (func() (rawUser, error), error) {
 	header := r.Header()
-	idCol, roleCol, skillsCol := -1, -1, -1
+	idCol, roleCol, skillsCol, resumeCol, historyCol := -1, -1, -1, -1, -1
 	type numbered struct{ n, col int }
 	var skillN []numbered
 	for i, h := range header {
@@ -209,6 +224,10 @@ func columnRecords(path string, r tabular.Reader) (func() (rawUser, error), erro
 			roleCol = i
 		case skillsCol < 0 && slices.Contains(skillsColumns, name):
 			skillsCol = i
+		case resumeCol < 0 && slices.Contains(resumeColumns, name):
+			resumeCol = i
+		case historyCol < 0 && slices.Contains(historyColumns, name):
+			historyCol = i
 		default:
 			if m := skillNColumn.FindStringSubmatch(name); m != nil {
 				n, _ := strconv.Atoi(m[1])
@@ -218,11 +237,11 @@ func columnRecords(path string, r tabular.Reader) (func() (rawUser, error), erro
 	}
 	sort.Slice(skillN, func(i, j int) bool { return skillN[i].n < skillN[j].n })
 	var missing []string
-	if roleCol < 0 {
-		missing = append(missing, "a current_role column")
+	if roleCol < 0 && historyCol < 0 {
+		missing = append(missing, "a current_role column (or a history column)")
 	}
-	if skillsCol < 0 && len(skillN) == 0 {
-		missing = append(missing, "a skills column (skills separated by ; or |) or skill_1..skill_5 columns")
+	if skillsCol < 0 && len(skillN) == 0 && resumeCol < 0 && historyCol < 0 {
+		missing = append(missing, "a skills column (skills separated by ; or |), skill_1..skill_5 columns, or a resume or history column")
 	}
 	if len(missing) > 0 {
 		if notText(header) {
@@ -251,6 +270,7 @@ func columnRecords(path string, r tabular.Reader) (func() (rawUser, error), erro
 		}
 		u.id, u.role = field(idCol), field(roleCol)
 		u.skills = SplitSkills(field(skillsCol))
+		u.text = rawText{resume: field(resumeCol), history: field(historyCol)}
 		for _, s := range skillN {
 			if v := strings.TrimSpace(field(s.col)); v != "" {
 				u.skills = append(u.skills, v)
@@ -282,6 +302,9 @@ func jsonRecords(path string, r tabular.Reader) (next func() (rawUser, error), d
 		}
 		var role, skills bool
 		u, role, skills = jsonRecord(rec)
+		// A history can give the current role, and a résumé or a history the skills.
+		role = role || u.text.history != ""
+		skills = skills || !u.text.empty()
 		sawRole, sawSkills = sawRole || role, sawSkills || skills
 		return u, nil
 	}
@@ -340,6 +363,16 @@ func jsonRecord(rec *tabular.Record) (u rawUser, sawRole, sawSkills bool) {
 			problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
 		}
 	}
+	if k, v, ok := pick(resumeColumns); ok {
+		if u.text.resume, err = scalarText(v); err != nil {
+			problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
+		}
+	}
+	if k, v, ok := pick(historyColumns); ok {
+		if u.text.history, err = historyText(v); err != nil {
+			problems = append(problems, fmt.Sprintf("key %q: %v", k, err))
+		}
+	}
 	type numbered struct {
 		n    int
 		name string
@@ -394,6 +427,19 @@ func scalarText(v json.RawMessage) (string, error) {
 		return strconv.FormatBool(t), nil
 	}
 	return "", errors.New("want a string")
+}
+
+// historyText reads a JSON work history: a string, or a list of positions joined with "; ".
+func historyText(v json.RawMessage) (string, error) {
+	t := bytes.TrimSpace(v)
+	if len(t) == 0 || t[0] != '[' {
+		return scalarText(v)
+	}
+	var items []string
+	if err := json.Unmarshal(t, &items); err != nil {
+		return "", errors.New("want a string or a list of strings")
+	}
+	return strings.Join(items, "; "), nil
 }
 
 // skillList reads a JSON list of skills, or a string of skills split by SplitSkills.
@@ -520,16 +566,33 @@ func generatedID(row int64, given func(string) bool) string {
 }
 
 // PersonUser returns the User for a person given on the command line, or why it cannot be
-// processed.
-func PersonUser(p Person) (User, error) {
+// processed: the users file's checks (checkRecord), with the skill finder find for a résumé
+// or a history (nil when the person gives neither).
+func PersonUser(p Person, find *skillfind.Finder) (User, error) {
 	u := User{ID: clean.NormalizeText(p.ID), CurrentRole: clean.NormalizeText(p.CurrentRole)}
 	if u.ID == "" {
-		u.ID = "cli-" + shortHash(u.CurrentRole+"\x00"+p.Skills)
+		key := u.CurrentRole + "\x00" + p.Skills
+		if p.Resume != "" || p.History != "" {
+			key += "\x00" + p.Resume + "\x00" + p.History
+		}
+		u.ID = "cli-" + shortHash(key)
 	}
-	if reason := checkPerson(&u, SplitSkills(p.Skills)); reason != "" {
+	if reason := checkRecord(&u, SplitSkills(p.Skills), rawText{resume: p.Resume, history: p.History}, find); reason != "" {
 		return User{}, fmt.Errorf("person %q: %s", textsafe.Clip(u.ID, MaxTextLen), reason)
 	}
 	return u, nil
+}
+
+// checkRecord fills u from a record's skills, résumé and history and returns why u cannot be
+// processed, or "": the history's current position is the current role when u has none, the
+// finder's top MaxSkills skills are the skills when none are given (personFromText), and then
+// checkPerson's checks. The résumé is not kept: only what the report shows (u.Found).
+func checkRecord(u *User, skills []string, t rawText, find *skillfind.Finder) string {
+	skills, reason := personFromText(u, skills, t, find)
+	if reason != "" {
+		return reason
+	}
+	return checkPerson(u, skills)
 }
 
 // displayID returns a user id as summary.csv, failures.jsonl and messages show it: control

@@ -125,7 +125,7 @@ func TestReadUsers(t *testing.T) {
 
 func TestReadUsersFileErrors(t *testing.T) {
 	tests := []struct{ file, content, want string }{
-		{"u.csv", "user_id,skills\na,SQL\n", "want a current_role column; columns are: user_id, skills"},
+		{"u.csv", "user_id,skills\na,SQL\n", "want a current_role column (or a history column); columns are: user_id, skills"},
 		{"u.csv", "user_id,current_role\na,Nurse\n", "a skills column"},
 		{"u.jsonl", `{"user_id": "a", "skills": ["SQL"]}` + "\n", `no record has a "current_role" key`},
 		{"missing.csv", "", "no such file"},
@@ -145,15 +145,15 @@ func TestReadUsersFileErrors(t *testing.T) {
 }
 
 func TestPersonUser(t *testing.T) {
-	u, err := PersonUser(Person{CurrentRole: "Data Analyst", Skills: "SQL;Excel;Tableau;Python;Statistics;R"})
+	u, err := PersonUser(Person{CurrentRole: "Data Analyst", Skills: "SQL;Excel;Tableau;Python;Statistics;R"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u2, _ := PersonUser(Person{CurrentRole: "Data Analyst", Skills: "SQL;Excel;Tableau;Python;Statistics;R"})
+	u2, _ := PersonUser(Person{CurrentRole: "Data Analyst", Skills: "SQL;Excel;Tableau;Python;Statistics;R"}, nil)
 	if !strings.HasPrefix(u.ID, "cli-") || u.ID != u2.ID || len(u.Skills) != 5 || len(u.Notes) != 1 {
 		t.Errorf("PersonUser = %+v; want a stable cli- id, 5 skills and a note", u)
 	}
-	if _, err := PersonUser(Person{Skills: "SQL"}); err == nil || !strings.Contains(err.Error(), "current role is empty") {
+	if _, err := PersonUser(Person{Skills: "SQL"}, nil); err == nil || !strings.Contains(err.Error(), "current role is empty") {
 		t.Errorf("PersonUser without a role: %v", err)
 	}
 }

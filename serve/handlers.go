@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/report"
+	"github.com/skillx/skillx/internal/skillfind"
 	"github.com/skillx/skillx/recommend"
 )
 
@@ -33,17 +34,19 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 // pages are the parsed templates, by file name, each with the layout.
 var pages = func() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"inc":     func(i int) int { return i + 1 },
-		"join":    strings.Join,
-		"lower":   func(l gemini.MatchLevel) string { return strings.ToLower(string(l)) },
-		"percent": recommend.Percent,
-		"sourceLabel": func(s gemini.Source) string {
+		"inc":            func(i int) int { return i + 1 },
+		"join":           strings.Join,
+		"lower":          func(l report.MatchLevel) string { return strings.ToLower(string(l)) },
+		"percent":        recommend.Percent,
+		"prediction":     recommend.PredictionText,
+		"matchScoreNote": func() string { return recommend.MatchScoreNote },
+		"sourceLabel": func(s report.Source) string {
 			switch s {
-			case gemini.SourceModel:
+			case report.SourceModel:
 				return "predicted"
-			case gemini.SourceGemini:
+			case report.SourceGemini:
 				return "Gemini's replacement"
-			case gemini.SourceAnalyst:
+			case report.SourceAnalyst:
 				return "analyst's replacement"
 			}
 			return string(s)
@@ -73,13 +76,18 @@ type formPage struct {
 	Role       string
 	Skills     [numSkillFields]string
 	List       string
+	Resume     string
+	History    string
 	Problems   []string
 	Busy       string
-	History    []historyItem
+	Answers    []historyItem
 	Forgotten  int // history ids the server no longer keeps
 	MaxLen     int
 	MaxListLen int
 	MaxSkills  int
+	// MaxResume is the largest résumé in bytes (the skill finder's limit), MaxResumeKiB the same
+	// in KiB; MaxHistoryLen bounds the work history in characters.
+	MaxResume, MaxResumeKiB, MaxHistoryLen int
 }
 
 // historyItem is one earlier answer of the browser.
@@ -203,7 +211,8 @@ func (s *Server) errorPage(w http.ResponseWriter, status int, title, msg string)
 
 // newForm returns the form page with the history of r.
 func (s *Server) newForm(r *http.Request) formPage {
-	p := formPage{base: s.base("Your next role"), MaxLen: recommend.MaxTextLen, MaxListLen: maxListLen, MaxSkills: recommend.MaxSkills}
+	p := formPage{base: s.base("Your next role"), MaxLen: recommend.MaxTextLen, MaxListLen: maxListLen, MaxSkills: recommend.MaxSkills,
+		MaxResume: skillfind.DefaultMaxBytes, MaxResumeKiB: skillfind.DefaultMaxBytes >> 10, MaxHistoryLen: recommend.MaxHistoryLen}
 	for _, id := range readHistory(r, s.cfg.MaxHistory) {
 		a := s.store.get(id)
 		if a == nil {
@@ -223,7 +232,7 @@ func (s *Server) newForm(r *http.Request) formPage {
 			}
 			item.Summary = "→ " + strings.Join(roles, ", ")
 		}
-		p.History = append(p.History, item)
+		p.Answers = append(p.Answers, item)
 	}
 	return p
 }
@@ -238,6 +247,9 @@ type input struct {
 	role   string
 	fields [numSkillFields]string
 	list   string
+	resume string
+	// history is the work history ("Data Analyst 2019-2022; Junior Analyst 2017-2019").
+	history string
 }
 
 // skills returns the skills of in as a users file row with both a skills column and
@@ -261,7 +273,7 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			s.errorPage(w, http.StatusRequestEntityTooLarge, "Too much text",
-				fmt.Sprintf("The form sent more than %d bytes; a current role and five skills of at most %d characters each are enough.", s.cfg.MaxBody, recommend.MaxTextLen))
+				fmt.Sprintf("The form sent more than %d bytes; a current role, five skills of at most %d characters each and a résumé of at most %d KiB are enough.", s.cfg.MaxBody, recommend.MaxTextLen, skillfind.DefaultMaxBytes>>10))
 			return
 		}
 		s.errorPage(w, http.StatusBadRequest, "Unreadable form", "The form could not be read ("+err.Error()+"); send it again from the page.")
@@ -269,12 +281,14 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 	}
 	var in input
 	in.role, in.list = r.PostForm.Get("role"), r.PostForm.Get("skills")
+	in.resume, in.history = r.PostForm.Get("resume"), r.PostForm.Get("history")
 	for i := range in.fields {
 		in.fields[i] = r.PostForm.Get(fmt.Sprintf("skill_%d", i+1))
 	}
 	again := func(status int, problem, busy string) {
 		p := s.newForm(r)
 		p.Role, p.Skills, p.List, p.Busy = in.role, in.fields, in.list, busy
+		p.Resume, p.History = in.resume, in.history
 		if problem != "" {
 			p.Problems = []string{problem}
 		}
@@ -283,7 +297,9 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, status, "form", p)
 	}
-	u, err := recommend.NewUser("", in.role, in.skills())
+	// The same checks as a users file's row; the résumé is read here and not kept.
+	u, err := recommend.NewUser(recommend.Input{CurrentRole: in.role, Skills: in.skills(), Resume: in.resume, History: in.history},
+		s.cfg.Engine.Finder())
 	if err != nil {
 		again(http.StatusBadRequest, err.Error(), "")
 		return

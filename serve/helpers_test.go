@@ -15,14 +15,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/features"
-	"github.com/skillx/skillx/ingest"
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/gemini/geminitest"
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
+	"github.com/skillx/skillx/internal/report"
+	"github.com/skillx/skillx/internal/testmodel"
 	"github.com/skillx/skillx/recommend"
-	"github.com/skillx/skillx/train"
 )
 
 // testKey is the fake Gemini server's API key: no response, header or log may hold it.
@@ -63,24 +61,7 @@ func trained(tb testing.TB) string {
 		if shared.err != nil {
 			return
 		}
-		ctx := context.Background()
-		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-		work := shared.dir
-		if _, err := ingest.Run(ctx, ingest.Config{Workdir: work, Preset: "kaggle", Inputs: []string{"../data/sample/job_postings.csv"}, Logger: quiet}); err != nil {
-			shared.err = err
-			return
-		}
-		if _, err := clean.Run(ctx, clean.Config{Workdir: work, Logger: quiet}); err != nil {
-			shared.err = err
-			return
-		}
-		if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderHashing}, Samples: 4, Seed: 1, Logger: quiet}); err != nil {
-			shared.err = err
-			return
-		}
-		cfg := train.DefaultConfig()
-		cfg.Workdir, cfg.Epochs, cfg.Split.Test, cfg.Logger = work, 40, 0, quiet
-		_, shared.err = train.Run(ctx, cfg)
+		shared.err = testmodel.Build(context.Background(), shared.dir, testmodel.Options{Train: true})
 	})
 	if shared.err != nil {
 		tb.Fatalf("building the sample workdir: %v", shared.err)
@@ -112,7 +93,7 @@ type fakeGemini struct {
 type promptData struct {
 	CurrentRole    string             `json:"current_role"`
 	Skills         []string           `json:"skills"`
-	PredictedRoles []gemini.Candidate `json:"predicted_roles"`
+	PredictedRoles []report.Candidate `json:"predicted_roles"`
 }
 
 // personOf returns the data block of a generateContent request.
@@ -131,15 +112,15 @@ func personOf(b geminitest.Body) (promptData, error) {
 
 // validReport is a valid answer for d: every prediction kept, each skill judged; extra is
 // added to every job description.
-func validReport(d promptData, extra string) *gemini.Report {
-	rep := &gemini.Report{}
-	levels := []gemini.MatchLevel{gemini.Strong, gemini.Medium, gemini.Weak}
+func validReport(d promptData, extra string) *report.Report {
+	rep := &report.Report{}
+	levels := []report.MatchLevel{report.Strong, report.Medium, report.Weak}
 	for _, c := range d.PredictedRoles {
-		rr := gemini.RoleReport{Role: c.Role, Provenance: gemini.Provenance{Source: gemini.SourceModel, Reason: "It fits."},
+		rr := report.RoleReport{Role: c.Role, Provenance: report.Provenance{Source: report.SourceModel, Reason: "It fits."},
 			JobDescription: c.Role + " does useful work." + extra, MatchSummary: "A plausible move.",
 			SkillApplication: "The skills apply daily.", Development: []string{"Learn statistics", "Build a portfolio"}}
 		for i, s := range d.Skills {
-			rr.SkillMatches = append(rr.SkillMatches, gemini.SkillMatch{Skill: s, Match: levels[i%3], Justification: "Gemini says so."})
+			rr.SkillMatches = append(rr.SkillMatches, report.SkillMatch{Skill: s, Match: levels[i%3], Justification: "Gemini says so."})
 		}
 		rep.Roles = append(rep.Roles, rr)
 	}
@@ -160,7 +141,7 @@ func newFakeGemini(tb testing.TB, answer func(w http.ResponseWriter, d promptDat
 }
 
 // answerWith writes rep as Gemini's reply.
-func answerWith(tb testing.TB, w http.ResponseWriter, rep *gemini.Report) {
+func answerWith(tb testing.TB, w http.ResponseWriter, rep *report.Report) {
 	geminitest.WriteJSON(w, 200, geminitest.Response(geminitest.MustJSON(tb, rep)))
 }
 

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/skillx/skillx/internal/skillfind"
 	"github.com/skillx/skillx/recommend"
 )
 
@@ -24,6 +25,9 @@ type Engine interface {
 	Encoder() string
 	// EncoderNote is the reports' line about a model-free encoder, or "".
 	EncoderNote() string
+	// Finder is the skill finder that reads a résumé or a work history (nil: the form's
+	// résumé and history make the input fail with a clear reason).
+	Finder() *skillfind.Finder
 }
 
 // Defaults of the Config fields left zero.
@@ -37,8 +41,9 @@ const (
 	DefaultMaxAnswers = 1000
 	// DefaultMaxHistory is the number of answers one browser's history lists.
 	DefaultMaxHistory = 20
-	// DefaultMaxBody bounds the size of a form post, in bytes.
-	DefaultMaxBody = 32 << 10
+	// DefaultMaxBody bounds the size of a form post, in bytes: room for a résumé of the skill
+	// finder's limit (64 KiB) sent form-encoded.
+	DefaultMaxBody = 256 << 10
 	// DefaultShutdownTimeout is how long Serve waits, once stopped, for the requests and
 	// reports in progress before it cancels them.
 	DefaultShutdownTimeout = 2 * time.Minute

@@ -23,8 +23,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/gemini/geminitest"
+	"github.com/skillx/skillx/internal/report"
 	"github.com/skillx/skillx/recommend"
 )
 
@@ -692,7 +692,7 @@ func TestNewChecksConfig(t *testing.T) {
 func TestGeminiReplacement(t *testing.T) {
 	f := newFakeGemini(t, func(w http.ResponseWriter, d promptData) {
 		rep := validReport(d, "")
-		rep.Roles[4].Provenance = gemini.Provenance{Source: gemini.SourceGemini, Replaces: rep.Roles[4].Role, Reason: "not a realistic move"}
+		rep.Roles[4].Provenance = report.Provenance{Source: report.SourceGemini, Replaces: rep.Roles[4].Role, Reason: "not a realistic move"}
 		rep.Roles[4].Role = "Data Storyteller"
 		answerWith(t, w, rep)
 	})

@@ -10,23 +10,29 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/dataset"
 	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/mlp"
+	"github.com/skillx/skillx/internal/mlpfit"
 	"github.com/skillx/skillx/internal/plots"
 	"github.com/skillx/skillx/internal/progress"
 	"github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/retrieval"
 	"github.com/skillx/skillx/internal/split"
+	"github.com/skillx/skillx/internal/stage"
 	"github.com/skillx/skillx/internal/tfidf"
 )
 
 // StageName names the stage in manifests and logs.
 const StageName = "train"
+
+// Algorithm is the version of the train stage's logic, part of its key: bump it when a change
+// to this stage changes its outputs, so that models trained by the old logic are trained
+// again. (Version 2 was recorded as the parameter "algorithm" before the stage runner.)
+const Algorithm = 2
 
 // Config configures a train run.
 type Config struct {
@@ -117,7 +123,8 @@ type trained struct {
 	epochs []mlp.EpochStats
 }
 
-// Run trains the classifiers on data/features under cfg.Workdir.
+// Run trains the classifiers on data/features under cfg.Workdir. The caller holds the workdir
+// lock (see internal/stage).
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	start := time.Now()
 	log := cfg.Logger
@@ -131,50 +138,60 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res := &Result{Paths: paths}
 	exPath, embPath := dataset.Paths(cfg.Workdir)
 	tfPath := layout.TFIDF(cfg.Workdir)
-	inputs, err := manifest.HashInputs(paths.Model, []string{exPath, embPath, tfPath})
-	if err != nil {
-		return nil, fmt.Errorf("train: %w (run `skillx features` first)", err)
-	}
 	params := map[string]any{"hidden": cfg.Hidden, "learning_rate": cfg.LearningRate, "batch_size": cfg.BatchSize,
 		"epochs": cfg.Epochs, "patience": cfg.Patience, "test": cfg.Split.Test, "validation": cfg.Split.Validation, "seed": cfg.Seed,
-		"kind_weights": KindWeight, "field_weights": retrieval.DefaultFieldWeights(), "current_role_weight": rank.DefaultCurrentRoleWeight,
-		"algorithm": 2}
-	key := manifest.Key(StageName, cfg.Version, inputs, params)
-	outputs := []string{paths.Info, paths.Model, paths.Index}
-	if !cfg.Force {
-		if ok, _ := manifest.UpToDate(key, outputs...); ok {
-			if info, err := classifier.Read(paths.Info); err == nil {
-				res.Skipped, res.Info = true, *info
-				log.Info("train: model up to date, skipping (use --force to retrain)", "model", paths.Model)
-				return res, nil
-			}
-		}
+		"kind_weights": KindWeight, "field_weights": retrieval.DefaultFieldWeights(), "current_role_weight": rank.DefaultCurrentRoleWeight}
+	r, err := stage.Begin(stage.Spec{Name: StageName, Workdir: cfg.Workdir, Algorithm: Algorithm, Version: cfg.Version,
+		Inputs:  []stage.Input{{Path: exPath, MadeBy: "features"}, {Path: embPath, MadeBy: "features"}, {Path: tfPath, MadeBy: "features"}},
+		Params:  params,
+		Outputs: []string{paths.Info, paths.Model, paths.Index, paths.CurveCSV, paths.Curve},
+		Force:   cfg.Force, Log: log})
+	if err != nil {
+		return nil, err
 	}
-
-	for _, p := range []string{exPath, embPath, tfPath} {
-		if err := manifest.Check(p, "features"); err != nil {
+	defer r.Abort()
+	if r.UpToDate() {
+		info, err := classifier.Read(paths.Info)
+		if err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
+		res.Skipped, res.Info = true, *info
+		return res, nil
 	}
-	for _, d := range []string{filepath.Dir(paths.Model), filepath.Dir(paths.EvalModel), filepath.Dir(paths.Curve)} {
-		if err := atomicfile.CleanStale(d); err != nil {
-			log.Warn("train: cannot remove temporary files of an interrupted run", "err", err)
-		}
-	}
-	ds, err := dataset.Load(cfg.Workdir)
+	m, err := fit(ctx, r, cfg, start, res, log)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
+	if err := r.Publish(m, nil); err != nil {
+		return nil, err
+	}
+	log.Info("train: done", "best_epoch", res.Info.Training.BestEpoch, "epochs", len(res.Epochs), "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
+	return res, nil
+}
+
+// fit trains the evaluation model (when groups are held out) and the serving model on the
+// features, stages their files and the training curve as outputs of r, fills res, and returns
+// what the manifests add to the runner's.
+func fit(ctx context.Context, r *stage.Runner, cfg Config, start time.Time, res *Result, log *slog.Logger) (manifest.Manifest, error) {
+	paths := res.Paths
+	exPath, _ := dataset.Paths(cfg.Workdir)
+	tfPath := layout.TFIDF(cfg.Workdir)
+	var none manifest.Manifest
+	inputs := r.Inputs()
+	ds, err := dataset.Load(cfg.Workdir)
+	if err != nil {
+		return none, err
+	}
 	if len(ds.Labels) < 2 {
-		return nil, fmt.Errorf("train: %s has %d role(s); a classifier needs at least 2", exPath, len(ds.Labels))
+		return none, fmt.Errorf("%s has %d role(s); a classifier needs at least 2", exPath, len(ds.Labels))
 	}
 	tfData, err := os.ReadFile(tfPath)
 	if err != nil {
-		return nil, fmt.Errorf("train: %w (run `skillx features` first)", err)
+		return none, fmt.Errorf("%w (run `skillx features` first)", err)
 	}
 	tf, err := tfidf.Unmarshal(tfData)
 	if err != nil {
-		return nil, fmt.Errorf("train: %s: %w", tfPath, err)
+		return none, fmt.Errorf("%s: %w", tfPath, err)
 	}
 	tfVecs := tf.TransformAll(exampleTexts(ds))
 	sides, sinfo := Sides(ds, cfg.Seed, cfg.Split)
@@ -198,11 +215,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		eval, err = trainOne(ctx, cfg, ds, tfVecs, tf, keep, base, classifier.PurposeEvaluation, bar, log)
 		bar.Finish()
 		if err != nil {
-			return nil, fmt.Errorf("train: evaluation model: %w", err)
+			return none, fmt.Errorf("evaluation model: %w", err)
 		}
 		eval.info.Split = sinfo
 		if w, ok, err := chooseAlpha(eval, ds, sides, tfVecs); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
+			return none, err
 		} else if ok {
 			weights = w
 		}
@@ -212,74 +229,28 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	serving, err := trainOne(ctx, cfg, ds, tfVecs, tf, func(int) bool { return true }, base, classifier.PurposeServing, bar, log)
 	bar.Finish()
 	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return none, err
 	}
 	serving.info.Split = classifier.SplitInfo{Method: "none", Seed: cfg.Seed, Validation: cfg.Split.Validation,
 		TrainExamples: len(ds.Examples), TrainGroups: sinfo.TrainGroups + sinfo.ValGroups + sinfo.TestGroups}
 	serving.info.Ranking = &weights
 
-	// Publish: the serving files, the evaluation files (or none: old ones are removed).
-	var staged []atomicfile.Staged
-	stage := func(path string, data []byte) error {
-		f, err := atomicfile.Stage(path, data)
-		if err != nil {
-			return err
-		}
-		staged = append(staged, f)
-		return nil
+	// The serving files, the evaluation files (or none: old ones are removed) and the curve of
+	// the serving model, published together.
+	if err := stageSet(r, serving, paths.Model, paths.Info, paths.Index); err != nil {
+		return none, err
 	}
-	defer func() {
-		for _, f := range staged {
-			f.(*atomicfile.File).Abort()
-		}
-	}()
-	writeSet := func(t *trained, model, info, index string) error {
-		infoData, err := classifier.Marshal(t.info)
-		if err != nil {
-			return err
-		}
-		for _, f := range []struct {
-			path string
-			data []byte
-		}{{model, t.onnx}, {info, infoData}, {index, t.index}} {
-			if err := stage(f.path, f.data); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := writeSet(serving, paths.Model, paths.Info, paths.Index); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
-	evalOutputs := []string{paths.EvalInfo, paths.EvalModel, paths.EvalIndex}
 	if eval != nil {
-		if err := os.MkdirAll(filepath.Dir(paths.EvalModel), 0o755); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
+		if err := stageSet(r, eval, paths.EvalModel, paths.EvalInfo, paths.EvalIndex); err != nil {
+			return none, err
 		}
-		if err := writeSet(eval, paths.EvalModel, paths.EvalInfo, paths.EvalIndex); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
-		}
+	} else {
+		r.Drop(paths.EvalModel)
+		r.Drop(paths.EvalInfo)
+		r.Drop(paths.EvalIndex)
 	}
-	before := func() error {
-		if err := manifest.Remove(append(outputs, evalOutputs...)...); err != nil {
-			return err
-		}
-		if eval == nil {
-			for _, p := range evalOutputs {
-				if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	if err := atomicfile.PublishAll(before, staged...); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
-	// The curve describes the model just published; until the manifests below are written,
-	// nothing of this run passes for complete.
-	if err := writeCurve(paths, serving.epochs, serving.info.Training.BestEpoch, cfg.Split.Validation > 0); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+	if err := stageCurve(r, paths, serving.epochs, serving.info.Training.BestEpoch, cfg.Split.Validation > 0); err != nil {
+		return none, err
 	}
 	res.Info, res.Epochs, res.Wall = serving.info, serving.epochs, time.Since(start)
 	if eval != nil {
@@ -290,24 +261,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		perSec += e.ExamplesPerSec / float64(len(serving.epochs))
 		gflops += e.GFLOPS / float64(len(serving.epochs))
 	}
-	m := manifest.Manifest{Stage: StageName, Version: cfg.Version, Key: key, Inputs: inputs, Params: params, Encoder: ds.Encoder,
+	return manifest.Manifest{Encoder: ds.Encoder,
 		Model: "mlp:" + strconv.Itoa(ds.Dim) + "-" + fmt.Sprint(base.Hidden) + "-" + strconv.Itoa(len(ds.Labels)),
 		Rows: map[string]int64{"examples": int64(len(sides)), "train": int64(sinfo.TrainExamples), "validation": int64(sinfo.ValExamples),
 			"test_held_out": int64(sinfo.TestExamples), "classes": int64(len(ds.Labels)), "roles_trained": int64(serving.info.RolesTrained)},
 		Notes: map[string]any{"best_epoch": serving.info.Training.BestEpoch, "epochs_run": len(serving.epochs), "examples_per_second": perSec,
 			"gflops": gflops, "ranking": weights, "tfidf_model": tf.ID()},
-		Started: start.UTC(), WallSeconds: res.Wall.Seconds()}
-	all := outputs
-	if eval != nil {
-		all = append(all, evalOutputs...)
-	}
-	for _, p := range all {
-		if err := manifest.Write(p, m); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
-		}
-	}
-	log.Info("train: done", "best_epoch", serving.info.Training.BestEpoch, "epochs", len(serving.epochs), "seconds", fmt.Sprintf("%.1f", res.Wall.Seconds()))
-	return res, nil
+		Started: start.UTC(), WallSeconds: res.Wall.Seconds()}, nil
 }
 
 // exampleTexts returns the text of every example.
@@ -357,8 +317,7 @@ func trainOne(ctx context.Context, cfg Config, ds *dataset.Set, tfVecs []tfidf.V
 	}
 	tx, ty, _ := ds.Subset(trainIdx)
 	vx, vy, _ := ds.Subset(valIdx)
-	mcfg := mlp.Config{Input: ds.Dim, Hidden: cfg.Hidden, Classes: len(ds.Labels), LearningRate: cfg.LearningRate,
-		BatchSize: cfg.BatchSize, Epochs: cfg.Epochs, Patience: cfg.Patience, Seed: cfg.Seed, Threads: cfg.Threads}
+	mcfg := cfg.fitSettings().MLPConfig(ds)
 	log.Info("train: training", "model", purpose, "encoder", ds.Encoder, "classes", len(ds.Labels), "roles_trained", len(roles),
 		"train", len(trainIdx), "validation", len(valIdx))
 	model, epochs, err := mlp.Train(ctx, mcfg, mlp.Dataset{X: tx, Y: ty, W: trainW}, mlp.Dataset{X: vx, Y: vy, W: valW}, func(e mlp.EpochStats) {
@@ -391,6 +350,13 @@ func trainOne(ctx context.Context, cfg Config, ds *dataset.Set, tfVecs []tfidf.V
 		info.Curve = append(info.Curve, classifier.EpochPoint{Epoch: e.Epoch, Loss: e.Loss, TrainAcc: e.TrainAcc, ValLoss: e.ValLoss, ValAcc: e.ValAcc})
 	}
 	return &trained{model: model, roles: roles, info: info, onnx: onnx, index: index, epochs: epochs}, nil
+}
+
+// fitSettings returns the network and optimiser settings of c, the ones evaluate reads back
+// from classifier.json (see mlpfit.Recorded).
+func (c Config) fitSettings() mlpfit.Settings {
+	return mlpfit.Settings{Hidden: c.Hidden, LearningRate: c.LearningRate, BatchSize: c.BatchSize, Epochs: c.Epochs,
+		Patience: c.Patience, Seed: c.Seed, Threads: c.Threads}
 }
 
 // chooseAlpha chooses the classifier's weight in the fused ranking on the held-out samples
@@ -477,7 +443,8 @@ func bestEpoch(epochs []mlp.EpochStats, haveVal bool) int {
 	return best.Epoch
 }
 
-func writeCurve(paths Paths, epochs []mlp.EpochStats, best int, haveVal bool) error {
+// stageCurve stages the training curve of epochs (best: the chosen epoch) as CSV and PNG.
+func stageCurve(r *stage.Runner, paths Paths, epochs []mlp.EpochStats, best int, haveVal bool) error {
 	var ep []int
 	var loss, vloss, acc, vacc []float64
 	csv := "epoch,loss,train_accuracy,validation_loss,validation_accuracy,seconds,examples_per_second,gflops\n"
@@ -490,14 +457,32 @@ func writeCurve(paths Paths, epochs []mlp.EpochStats, best int, haveVal bool) er
 		}
 		csv += fmt.Sprintf("%d,%.6f,%.6f,%s,%.3f,%.0f,%.2f\n", e.Epoch, e.Loss, e.TrainAcc, val, e.Seconds, e.ExamplesPerSec, e.GFLOPS)
 	}
-	if err := os.MkdirAll(filepath.Dir(paths.Curve), 0o755); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(paths.CurveCSV, []byte(csv)); err != nil {
+	if err := r.Stage(paths.CurveCSV, []byte(csv)); err != nil {
 		return err
 	}
 	if !haveVal {
 		vloss, vacc = nil, nil // no validation set: plots draws the training curves only and says so
 	}
-	return plots.TrainingCurve(paths.Curve, ep, loss, vloss, acc, vacc, best, "Training curve: MLP classifier")
+	png, err := plots.TrainingCurvePNG(paths.Curve, ep, loss, vloss, acc, vacc, best, "Training curve: MLP classifier")
+	if err != nil {
+		return err
+	}
+	return r.Stage(paths.Curve, png)
+}
+
+// stageSet stages a trained model's ONNX file, classifier.json and role index.
+func stageSet(r *stage.Runner, t *trained, model, info, index string) error {
+	infoData, err := classifier.Marshal(t.info)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{model, t.onnx}, {info, infoData}, {index, t.index}} {
+		if err := r.Stage(f.path, f.data); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package train
+package train_test
 
 import (
 	"bytes"
@@ -7,36 +7,26 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/features"
-	"github.com/skillx/skillx/ingest"
 	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/onnxpb"
 	"github.com/skillx/skillx/internal/split"
+	"github.com/skillx/skillx/internal/testmodel"
+	"github.com/skillx/skillx/train"
 )
 
-// prepare runs ingest, clean and features (hashing encoder) on the sample into a temp workdir.
+// prepare returns a fresh workdir where ingest, clean and features (hashing encoder) ran on
+// the sample.
 func prepare(t *testing.T) string {
 	t.Helper()
-	work := t.TempDir()
-	ctx := context.Background()
-	if _, err := ingest.Run(ctx, ingest.Config{Workdir: work, Preset: "kaggle", Inputs: []string{"../data/sample/job_postings.csv"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := clean.Run(ctx, clean.Config{Workdir: work}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderHashing}, Samples: 4, Seed: 1}); err != nil {
-		t.Fatal(err)
-	}
-	return work
+	return testmodel.Workdir(t, testmodel.Options{})
 }
 
 func TestTrainDeterministicAndHeldOut(t *testing.T) {
 	work := prepare(t)
-	cfg := DefaultConfig()
+	cfg := train.DefaultConfig()
 	cfg.Workdir, cfg.Epochs = work, 15
-	res, err := Run(context.Background(), cfg)
+	res, err := train.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,10 +79,26 @@ func TestTrainDeterministicAndHeldOut(t *testing.T) {
 			t.Errorf("output %s: %v", p, err)
 		}
 	}
+	// Every output carries a manifest of the same run, the curve too.
+	p := res.Paths
+	var key string
+	for _, o := range []string{p.Model, p.Info, p.Index, p.EvalModel, p.EvalInfo, p.EvalIndex, p.CurveCSV, p.Curve} {
+		if err := manifest.Check(o, train.StageName); err != nil {
+			t.Errorf("Check(%s): %v", o, err)
+			continue
+		}
+		m, _ := manifest.Read(o)
+		if key == "" {
+			key = m.Key
+		}
+		if m.Stage != train.StageName || m.Key != key || len(m.Inputs) != 3 || m.Inputs[0].Path != "data/features/examples.parquet" {
+			t.Errorf("manifest of %s: stage %q key %q inputs %+v; want train, the run's one key, and data/features/examples.parquet first of 3", o, m.Stage, m.Key, m.Inputs)
+		}
+	}
 
 	// Same inputs and seed: byte-identical model.
 	cfg.Force = true
-	if _, err := Run(context.Background(), cfg); err != nil {
+	if _, err := train.Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	second, _ := os.ReadFile(res.Paths.Model)
@@ -102,28 +108,32 @@ func TestTrainDeterministicAndHeldOut(t *testing.T) {
 
 	// --test 0: no evaluation model (the old one is removed), every role still trained.
 	cfg.Split.Test = 0
-	res, err = Run(context.Background(), cfg)
+	res, err = train.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.EvalInfo != nil || res.Info.RolesTrained != 39 {
 		t.Errorf("--test 0: evaluation model %v, %d roles trained; want none and 39", res.EvalInfo != nil, res.Info.RolesTrained)
 	}
-	if _, err := os.Stat(res.Paths.EvalModel); !os.IsNotExist(err) {
-		t.Errorf("--test 0 left %s: %v", res.Paths.EvalModel, err)
+	for _, o := range []string{res.Paths.EvalModel, res.Paths.EvalInfo, res.Paths.EvalIndex} {
+		for _, f := range []string{o, manifest.PathFor(o)} {
+			if _, err := os.Stat(f); !os.IsNotExist(err) {
+				t.Errorf("--test 0 left %s: %v", f, err)
+			}
+		}
 	}
 
 }
 
 func TestTrainBadSplit(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := train.DefaultConfig()
 	cfg.Workdir = t.TempDir()
 	cfg.Split = split.Fractions{Test: 1.2}
-	if _, err := Run(context.Background(), cfg); err == nil {
+	if _, err := train.Run(context.Background(), cfg); err == nil {
 		t.Errorf("Run with test share 1.2 succeeded; want an error")
 	}
 	cfg.Split = split.Fractions{Test: 0.2}
-	if _, err := Run(context.Background(), cfg); err == nil {
+	if _, err := train.Run(context.Background(), cfg); err == nil {
 		t.Errorf("Run without features succeeded; want an error")
 	}
 }

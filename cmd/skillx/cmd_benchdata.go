@@ -8,8 +8,9 @@ import (
 	"github.com/skillx/skillx/internal/benchdata"
 )
 
-func init() {
-	register(&command{
+// newBenchDataCommand returns the skillx bench-data command.
+func newBenchDataCommand() *command {
+	return &command{
 		name:     "bench-data",
 		readOnly: true,
 		summary:  "generate a large Kaggle-shaped CSV for benchmarks",
@@ -54,5 +55,5 @@ Example:
 				return nil
 			}
 		},
-	})
+	}
 }

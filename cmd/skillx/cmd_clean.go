@@ -22,8 +22,9 @@ func printClean(g *globalOptions, res *clean.Result) {
 	}
 }
 
-func init() {
-	register(&command{
+// newCleanCommand returns the skillx clean command.
+func newCleanCommand() *command {
+	return &command{
 		name:    "clean",
 		summary: "normalise, split skills, deduplicate into data/clean",
 		usage: `Normalises role names, splits skills texts into phrases, rejects postings with no role or
@@ -49,5 +50,5 @@ Example:
 					MaxRejectShare: rejectShareConfig(*share)}, nil
 			}, clean.Run, func(res *clean.Result) { printClean(g, res) })
 		},
-	})
+	}
 }

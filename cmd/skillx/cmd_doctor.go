@@ -241,8 +241,9 @@ func fileExists(p string) bool {
 	return err == nil && !st.IsDir()
 }
 
-func init() {
-	register(&command{
+// newDoctorCommand returns the skillx doctor command.
+func newDoctorCommand() *command {
+	return &command{
 		name:     "doctor",
 		readOnly: true,
 		summary:  "check the ONNX Runtime library, model files, API key, disk and stale outputs",
@@ -275,5 +276,5 @@ Example:
 				return nil
 			}
 		},
-	})
+	}
 }

@@ -76,8 +76,9 @@ func printEvaluate(g *globalOptions, res *evaluate.Result) {
 	fmt.Fprintf(g.stdout, "evaluate: report %s\n", res.Paths.Report)
 }
 
-func init() {
-	register(&command{
+// newEvaluateCommand returns the skillx evaluate command.
+func newEvaluateCommand() *command {
+	return &command{
 		name:    "evaluate",
 		summary: "score the classifier on held-out data and write reports/evaluation",
 		usage: `Runs the ONNX classifier through ONNX Runtime on the examples the train stage held out (grouped by
@@ -114,5 +115,5 @@ Examples:
 				return cfg, needModel(g.workdir, cfg.Model, cfg.Labels)
 			}, evaluate.Run, func(res *evaluate.Result) { printEvaluate(g, res) })
 		},
-	})
+	}
 }

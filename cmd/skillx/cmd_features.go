@@ -60,8 +60,9 @@ func printFeatures(g *globalOptions, res *features.Result) {
 	}
 }
 
-func init() {
-	register(&command{
+// newFeaturesCommand returns the skillx features command.
+func newFeaturesCommand() *command {
+	return &command{
 		name:    "features",
 		summary: "embed distinct texts and write the training examples",
 		usage: `Builds the distinct texts of data/clean (each posting's skill phrases joined with ", ", --samples
@@ -83,5 +84,5 @@ Examples:
 			return stageCommand(func() (features.Config, error) { return o.config(g), needClean(g.workdir) }, features.Run,
 				func(res *features.Result) { printFeatures(g, res) })
 		},
-	})
+	}
 }

@@ -75,8 +75,9 @@ func printIngest(g *globalOptions, res *ingest.Result) {
 		state, res.Postings, res.RowsOut, res.RowsIn, res.Joined, res.Rejected, res.Rejects)
 }
 
-func init() {
-	register(&command{
+// newIngestCommand returns the skillx ingest command.
+func newIngestCommand() *command {
+	return &command{
 		name:    "ingest",
 		summary: "read raw job postings into data/raw/postings.parquet",
 		usage: `Reads job postings from CSV, TSV, JSON Lines or Parquet files (gzip allowed) through a preset
@@ -99,5 +100,5 @@ Examples:
 			return stageCommand(func() (ingest.Config, error) { return o.config(g) }, ingest.Run,
 				func(res *ingest.Result) { printIngest(g, res) })
 		},
-	})
+	}
 }

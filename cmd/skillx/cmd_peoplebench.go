@@ -9,8 +9,9 @@ import (
 	"github.com/skillx/skillx/internal/peoplebench"
 )
 
-func init() {
-	register(&command{
+// newPeopleBenchCommand returns the skillx people-bench command.
+func newPeopleBenchCommand() *command {
+	return &command{
 		name:     "people-bench",
 		readOnly: true,
 		summary:  "build a benchmark of 5-skill people from real LinkedIn postings",
@@ -72,7 +73,7 @@ Example:
 				return nil
 			}
 		},
-	})
+	}
 }
 
 // printPeopleBenchStats prints the counts of a people-bench build.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/skillfind"
 	"github.com/skillx/skillx/internal/textsafe"
 	"github.com/skillx/skillx/recommend"
 )
@@ -21,14 +22,18 @@ type recommendOptions struct {
 	cache   string
 	retries int
 	shard   string
+	// resume is the --resume file of one person ("-": stdin).
+	resume string
 	// getenv looks up environment variables (--shard auto/N); nil means os.Getenv.
 	getenv func(string) string
 }
 
 func (o *recommendOptions) addFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.cfg.Users, "users", "", "users file: CSV (user_id,current_role,skills or skill_1..skill_5) or JSON Lines; gzip allowed")
+	fs.StringVar(&o.cfg.Users, "users", "", "users file: CSV (user_id,current_role,skills or skill_1..skill_5; optional resume, history) or JSON Lines; gzip allowed")
 	fs.StringVar(&o.person.CurrentRole, "role", "", "one person's current role (with --skills, instead of --users)")
 	fs.StringVar(&o.person.Skills, "skills", "", `one person's skills, separated by ";" or "|"`)
+	fs.StringVar(&o.resume, "resume", "", "one person's résumé, a plain-text file ('-' reads stdin; at most 64 KiB): without --skills, its five strongest skills are used")
+	fs.StringVar(&o.person.History, "history", "", `one person's work history ("Data Analyst 2019-present; Junior Analyst 2017-2019"): without --role, its current position is the role`)
 	fs.StringVar(&o.person.ID, "user-id", "", "id of the person given by --role and --skills (default cli-<hash of role and skills>)")
 	fs.StringVar(&o.cfg.OutDir, "out", "", "reports folder (default <workdir>/reports/users; for --role and --skills, <workdir>/reports/one)")
 	fs.BoolVar(&o.cfg.AllowOutsideWorkdir, "allow-outside-workdir", false, "write reports where a symbolic link in the reports folder's path leads out of the workdir (the real folder is printed)")
@@ -51,14 +56,16 @@ func (o *recommendOptions) addFlags(fs *flag.FlagSet) {
 
 func (o *recommendOptions) config(g *globalOptions) (recommend.Config, error) {
 	cfg := o.cfg
-	single := o.person.CurrentRole != "" || o.person.Skills != "" || o.person.ID != ""
+	single := o.person.CurrentRole != "" || o.person.Skills != "" || o.person.ID != "" || o.resume != "" || o.person.History != ""
 	switch {
 	case cfg.Users != "" && single:
 		return cfg, usagef("give either --users or --role and --skills, not both")
 	case cfg.Users == "" && !single:
 		return cfg, usagef("no input: give --users FILE, or --role and --skills for one person")
-	case single && (o.person.CurrentRole == "" || o.person.Skills == ""):
-		return cfg, usagef("one person needs both --role and --skills")
+	case single && o.person.CurrentRole == "" && o.person.History == "":
+		return cfg, usagef("one person needs --role (or --history, whose current position is the role)")
+	case single && o.person.Skills == "" && o.resume == "" && o.person.History == "":
+		return cfg, usagef("one person needs --skills (or --resume or --history, in which the skills are found)")
 	}
 	if o.shard != "" {
 		if single {
@@ -75,12 +82,22 @@ func (o *recommendOptions) config(g *globalOptions) (recommend.Config, error) {
 		cfg.Shard = sh
 	}
 	if single {
-		for _, f := range []struct{ flag, value string }{{"--role", o.person.CurrentRole}, {"--skills", o.person.Skills}, {"--user-id", o.person.ID}} {
+		for _, f := range []struct{ flag, value string }{{"--role", o.person.CurrentRole}, {"--skills", o.person.Skills}, {"--user-id", o.person.ID}, {"--history", o.person.History}} {
 			if p := textsafe.Problem(f.value); p != "" {
 				return cfg, usagef("%s %s; control characters are not allowed", f.flag, p)
 			}
 		}
 		p := o.person
+		if o.resume != "" { // read whole here; its size, encoding and content are the finder's checks
+			text, err := readResume(o.resume, skillfind.DefaultMaxBytes)
+			if err != nil {
+				return cfg, fmt.Errorf("recommend: --resume %w", err)
+			}
+			if len(text) == 0 {
+				return cfg, fmt.Errorf("recommend: --resume %s: %w", o.resume, skillfind.ErrEmpty)
+			}
+			p.Resume = string(text)
+		}
 		cfg.Person = &p
 	}
 	if cfg.Workers < 1 {
@@ -174,8 +191,9 @@ func printMerge(g *globalOptions, res *recommend.MergeResult) {
 	fmt.Fprintf(g.stdout, "recommend: summary %s\nrecommend: failures %s\n", res.Summary, res.Failures)
 }
 
-func init() {
-	register(&command{
+// newRecommendCommand returns the skillx recommend command.
+func newRecommendCommand() *command {
+	return &command{
 		name:    "recommend",
 		summary: "write a career-transition report per person (Gemini, or the offline analyst)",
 		usage: `For each person of a users file (current role and top 5 skills), embeds the skills with the
@@ -189,7 +207,12 @@ analyst; each role its provenance.
 Inputs:  --users FILE: CSV with columns user_id, current_role, skills (separated by ; or |) or
          skill_1..skill_5, or JSON Lines {"user_id", "current_role", "skills": [...]};
          or one person: --role and --skills (its report is also printed). Control
-         characters (ESC, NUL, BEL, ...) in ids, roles and skills are refused.
+         characters (ESC, NUL, BEL, ...) in ids, roles and skills are refused. Optional
+         columns (keys) resume (plain text, at most 64 KiB) and history ("Data Analyst
+         2019-present; Junior Analyst 2017-2019"), for one person --resume FILE|- and
+         --history TEXT: without skills, the 5 strongest skills found in them are used; without
+         a current role, the history's current position. The report lists the skills found and
+         why; only the skill names and the role are sent to Gemini, never the résumé's text.
          <workdir>/models/classifier.onnx, classifier.json; <workdir>/data/clean/roles.parquet
          and data/features/embeddings.arrow (offline analyst).
 Outputs: <workdir>/reports/users/<user>.txt, <user>.md, <user>.json (file names are the ids made
@@ -219,6 +242,7 @@ Examples:
   skillx recommend --users data/sample/users.csv --workdir .
   skillx recommend --users people.jsonl --workers 16 --rpm 600 --workdir /data/kaggle
   skillx recommend --role "Data Analyst" --skills "SQL;Excel;Tableau;Python;Statistics" --offline
+  skillx recommend --resume cv.txt --history "Data Analyst 2019-present; Junior Analyst 2017-2019" --offline
   skillx recommend --users people.csv --shard 2/8 --out /shared/out --workdir .   (one of 8 jobs)
   skillx recommend --merge --users people.csv --out /shared/out --workdir .`,
 		flags: func(fs *flag.FlagSet, g *globalOptions) func(context.Context, []string) error {
@@ -251,5 +275,5 @@ Examples:
 				return err
 			}
 		},
-	})
+	}
 }

@@ -29,7 +29,7 @@ func TestRecommendUsage(t *testing.T) {
 	}{
 		{[]string{"recommend", "--workdir", dir}, "no input"},
 		{[]string{"recommend", "--workdir", dir, "--users", "u.csv", "--role", "Nurse", "--skills", "BLS"}, "not both"},
-		{[]string{"recommend", "--workdir", dir, "--role", "Nurse"}, "both --role and --skills"},
+		{[]string{"recommend", "--workdir", dir, "--role", "Nurse"}, "one person needs --skills (or --resume or --history"},
 		{[]string{"recommend", "--workdir", dir, "--users", "u.csv", "--workers", "0"}, "--workers 0"},
 		{[]string{"recommend", "--workdir", dir, "--users", "u.csv", "--retries", "-1"}, "--retries -1"},
 		{[]string{"recommend", "--workdir", dir, "--users", "u.csv", "extra"}, "unexpected arguments"},

@@ -105,8 +105,9 @@ func (o *runOptions) check(fs *flag.FlagSet, g *globalOptions) error {
 	return nil
 }
 
-func init() {
-	register(&command{
+// newRunCommand returns the skillx run command.
+func newRunCommand() *command {
+	return &command{
 		name:    "run",
 		summary: "run every stage in order (ingest, clean, features, train, evaluate, recommend with --users)",
 		usage: `Runs every stage in order; a stage whose inputs and parameters are unchanged is skipped
@@ -135,7 +136,7 @@ Examples:
 				return runStages(ctx, g, o)
 			}
 		},
-	})
+	}
 }
 
 // runStages runs every stage. A stage that finished with some records failed (exit code 3)

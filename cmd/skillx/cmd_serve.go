@@ -109,8 +109,9 @@ func (o *serveOptions) run(ctx context.Context, g *globalOptions) error {
 	return srv.Serve(ctx, ln)
 }
 
-func init() {
-	register(&command{
+// newServeCommand returns the skillx serve command.
+func newServeCommand() *command {
+	return &command{
 		name:     "serve",
 		summary:  "serve the one-person web page: a form in, the career-transition report out",
 		readOnly: true,
@@ -152,5 +153,5 @@ Examples:
 				return o.run(ctx, g)
 			}
 		},
-	})
+	}
 }

@@ -35,8 +35,9 @@ func (o *skillsOptions) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.maxBytes, "max-bytes", skillfind.DefaultMaxBytes, "the largest résumé accepted, in bytes")
 }
 
-func init() {
-	register(&command{
+// newSkillsCommand returns the skillx skills command.
+func newSkillsCommand() *command {
+	return &command{
 		name:    "skills",
 		summary: "find a person's skills in a résumé, ranked with their evidence",
 		usage: `Finds the skills of the pipeline's vocabulary (the skill phrases of the role catalog, and
@@ -63,7 +64,7 @@ Example:
 				return runSkills(ctx, g, o)
 			}
 		},
-	})
+	}
 }
 
 // runSkills validates the options, builds the finder and prints the résumé's skills.

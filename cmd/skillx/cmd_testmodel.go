@@ -11,8 +11,9 @@ import (
 	"github.com/skillx/skillx/internal/bertmodel"
 )
 
-func init() {
-	register(&command{
+// newTestModelCommand returns the skillx testmodel command.
+func newTestModelCommand() *command {
+	return &command{
 		name:     "testmodel",
 		readOnly: true,
 		summary:  "write a random-weight BERT-shaped encoder (for tests and benchmarks)",
@@ -64,5 +65,5 @@ Example:
 				return nil
 			}
 		},
-	})
+	}
 }

@@ -9,8 +9,9 @@ import (
 	"github.com/skillx/skillx/internal/tokenizer"
 )
 
-func init() {
-	register(&command{
+// newTokenizeCommand returns the skillx tokenize command.
+func newTokenizeCommand() *command {
+	return &command{
 		name:     "tokenize",
 		readOnly: true,
 		summary:  "print the word-piece ids of texts (BERT WordPiece, as Hugging Face)",
@@ -46,5 +47,5 @@ Example:
 				return nil
 			}
 		},
-	})
+	}
 }

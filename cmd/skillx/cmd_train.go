@@ -106,8 +106,9 @@ func printTrain(g *globalOptions, res *train.Result) {
 	}
 }
 
-func init() {
-	register(&command{
+// newTrainCommand returns the skillx train command.
+func newTrainCommand() *command {
+	return &command{
 		name:    "train",
 		summary: "train the skills-to-role MLP and export it to ONNX",
 		usage: `Trains an MLP (input 384, hidden 512-256-128 ReLU, softmax over the roles; weighted cross-entropy,
@@ -139,5 +140,5 @@ Example:
 				return o.config(g)
 			}, train.Run, func(res *train.Result) { printTrain(g, res) })
 		},
-	})
+	}
 }

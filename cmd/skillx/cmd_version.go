@@ -7,8 +7,9 @@ import (
 	"runtime"
 )
 
-func init() {
-	register(&command{
+// newVersionCommand returns the skillx version command.
+func newVersionCommand() *command {
+	return &command{
 		name:     "version",
 		readOnly: true,
 		summary:  "print the skillx version",
@@ -22,5 +23,5 @@ func init() {
 				return nil
 			}
 		},
-	})
+	}
 }

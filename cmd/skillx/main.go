@@ -136,9 +136,37 @@ func (g *globalOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 }
 
-var commands []*command
+// commands returns every subcommand of skillx: the pipeline's stages in the order `skillx run`
+// runs them, then the tools. The usage lists them by name.
+func commands() []*command {
+	return []*command{
+		newIngestCommand(),
+		newCleanCommand(),
+		newFeaturesCommand(),
+		newTrainCommand(),
+		newEvaluateCommand(),
+		newRecommendCommand(),
+		newRunCommand(),
+		newServeCommand(),
+		newSkillsCommand(),
+		newDoctorCommand(),
+		newVersionCommand(),
+		newTokenizeCommand(),
+		newTestModelCommand(),
+		newBenchDataCommand(),
+		newPeopleBenchCommand(),
+	}
+}
 
-func register(c *command) { commands = append(commands, c) }
+// findCommand returns the command called name, or nil.
+func findCommand(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -164,12 +192,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		printCommands(stdout)
 		return exitOK
 	}
-	var cmd *command
-	for _, c := range commands {
-		if c.name == args[0] {
-			cmd = c
-		}
-	}
+	cmd := findCommand(args[0])
 	if cmd == nil {
 		fmt.Fprintf(stderr, "skillx: unknown command %q\nrun 'skillx help' for the commands\n", args[0])
 		return exitUsage
@@ -291,7 +314,7 @@ func isPartial(err error) bool {
 
 func printCommands(w io.Writer) {
 	fmt.Fprintf(w, "skillx %s: job postings to a skills-to-role classifier and career-transition reports\n\nUsage: skillx <command> [flags]\n\nCommands:\n", version)
-	sorted := append([]*command(nil), commands...)
+	sorted := commands()
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
 	for _, c := range sorted {
 		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)

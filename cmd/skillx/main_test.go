@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestHelpForEveryCommand(t *testing.T) {
-	for _, c := range commands {
+	for _, c := range commands() {
 		for _, flag := range []string{"--help", "-h"} {
 			code, out, errOut := runCLI(t, c.name, flag)
 			if code != exitOK {
@@ -46,6 +47,62 @@ func TestHelpForEveryCommand(t *testing.T) {
 				t.Errorf("skillx %s --help lists -wait: %v; want %v (read-only: %v)", c.name, hasWait, !c.readOnly, c.readOnly)
 			}
 		}
+	}
+}
+
+// TestCommandSet checks that commands() is exactly what `skillx help` lists, one line a
+// command, and that every command has a name, a one-line summary and a usage with an example
+// (TestHelpForEveryCommand runs --help on each).
+func TestCommandSet(t *testing.T) {
+	cmds := commands()
+	if len(cmds) != 15 {
+		t.Errorf("commands() has %d commands; want 15", len(cmds))
+	}
+	want := map[string]string{}
+	for _, c := range cmds {
+		if c.name == "" || strings.ContainsAny(c.name, " \t\n") {
+			t.Errorf("command name %q: want one word", c.name)
+		}
+		if c.summary == "" || strings.Contains(c.summary, "\n") {
+			t.Errorf("skillx %s summary %q: want one non-empty line", c.name, c.summary)
+		}
+		if !strings.Contains(c.usage, "Example") || c.flags == nil {
+			t.Errorf("skillx %s: want a usage with an example and a flags function", c.name)
+		}
+		if _, dup := want[c.name]; dup {
+			t.Errorf("command %q is listed twice", c.name)
+		}
+		want[c.name] = c.summary
+	}
+	code, out, _ := runCLI(t, "help")
+	if code != exitOK {
+		t.Fatalf("skillx help = %d; want 0", code)
+	}
+	_, list, ok := strings.Cut(out, "Commands:\n")
+	list, _, _ = strings.Cut(list, "\n\n")
+	if !ok {
+		t.Fatalf("skillx help has no Commands: section:\n%s", out)
+	}
+	got := map[string]string{}
+	var names []string
+	for _, line := range strings.Split(list, "\n") {
+		name, summary, _ := strings.Cut(strings.TrimSpace(line), " ")
+		got[name] = strings.TrimSpace(summary)
+		names = append(names, name)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("skillx help lists %v; want %v", got, want)
+	}
+	if !sort.StringsAreSorted(names) {
+		t.Errorf("skillx help lists %v; want them sorted by name", names)
+	}
+	for _, c := range cmds {
+		if findCommand(c.name) == nil {
+			t.Errorf("findCommand(%q) = nil", c.name)
+		}
+	}
+	if c := findCommand("nope"); c != nil {
+		t.Errorf("findCommand(\"nope\") = %q; want nil", c.name)
 	}
 }
 

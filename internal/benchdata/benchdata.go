@@ -1,22 +1,20 @@
 package benchdata
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/bits"
 	"math/rand/v2"
-	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/skillx/skillx/internal/atomicfile"
+	"github.com/skillx/skillx/internal/tabular"
 )
 
 // MaxListedSkips is the number of skipped source rows that Stats.Skipped lists; the counts in
@@ -42,7 +40,8 @@ type Stats struct {
 	// SourceGood is the number of source rows used for resampling.
 	SourceGood int64
 	// SkippedMalformed counts source rows with broken quoting (a quote that is never closed,
-	// or a quote inside an unquoted field).
+	// a quote inside an unquoted field, text after a closing quote), and rows with a NUL byte
+	// or a line longer than tabular.DefaultMaxRecordBytes.
 	SkippedMalformed int64
 	// SkippedFieldCount counts source rows whose number of fields differs from the header's.
 	SkippedFieldCount int64
@@ -151,55 +150,66 @@ type source struct {
 
 // load reads src into a source, counting rows in st.
 func load(ctx context.Context, src string, st *Stats) (*source, error) {
-	fh, err := os.Open(src)
+	r, err := tabular.Open(src, tabular.Options{Format: tabular.FormatCSV, Delimiter: ',', StrictQuotes: true})
+	if errors.Is(err, tabular.ErrEmpty) {
+		return nil, fmt.Errorf("benchdata: %s is empty; want a CSV header and rows", src)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("benchdata: read source: %w", err)
 	}
-	defer fh.Close()
-	p := &recordReader{r: bufio.NewReaderSize(fh, 1<<20)}
-
-	hdr, hline, bad, err := p.next()
+	defer r.Close()
+	s, names, err := newSource(src, r.Header())
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("benchdata: %s is empty; want a CSV header and rows", src)
-		}
-		return nil, fmt.Errorf("benchdata: read %s: %w", src, err)
+		return nil, err
 	}
-	if bad != "" {
-		return nil, fmt.Errorf("benchdata: %s line %d: header: %s", src, hline, bad)
-	}
-	s := &source{}
-	names := make([]string, len(hdr))
-	for i, h := range hdr {
-		names[i] = strings.TrimSpace(unquote(h))
-	}
-	if len(names) > 0 {
-		names[0] = strings.TrimPrefix(names[0], "\ufeff")
-	}
-	s.header = bytes.TrimPrefix(bytes.Join(hdr, []byte{','}), []byte("\ufeff"))
-	p.ncols = len(names)
-
-	idx := func(name string) int {
-		for i, n := range names {
-			if n == name {
-				return i
+	l := newLoader(s, names)
+	for {
+		if st.SourceRows%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("benchdata: read %s: %w", src, err)
 			}
 		}
-		return -1
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("benchdata: read %s: %w", src, err)
+		}
+		st.SourceRows++
+		if bad := l.check(rec, st); bad != "" {
+			if len(st.Skipped) < MaxListedSkips {
+				st.Skipped = append(st.Skipped, SkippedRow{Line: rec.Line, Reason: bad})
+			}
+			continue
+		}
+		st.SourceGood++
+		l.add(rec.Fields)
 	}
-	roleCol, skillsCol, descCol, personCol := idx("Role"), idx("skills"), idx("Job Description"), idx("Contact Person")
-	for _, req := range []struct {
-		name string
-		i    int
-	}{{"Role", roleCol}, {"skills", skillsCol}} {
-		if req.i < 0 {
-			return nil, fmt.Errorf("benchdata: %s line %d: column %q not found; columns are: %s",
-				src, hline, req.name, strings.Join(names, ", "))
+	s.nrows = int(st.SourceGood)
+	st.Combinations = int64(len(l.combos))
+	if l.personCol >= 0 && (len(s.first) == 0 || len(s.last) == 0) {
+		s.cols[l.personCol].kind = kindStored
+	}
+	return s, nil
+}
+
+// newSource returns an empty source for the columns of header, and the column names (trimmed).
+// It fails when the Role or the skills column is missing.
+func newSource(src string, header []string) (*source, []string, error) {
+	names := make([]string, len(header))
+	encoded := make([]string, len(header))
+	for i, h := range header {
+		names[i] = strings.TrimSpace(h)
+		encoded[i] = csvField(h)
+	}
+	for _, req := range []string{"Role", "skills"} {
+		if !slices.Contains(names, req) {
+			return nil, nil, fmt.Errorf("benchdata: %s header: column %q not found; columns are: %s",
+				src, req, strings.Join(names, ", "))
 		}
 	}
-
-	s.cols = make([]column, len(names))
-	s.ngroups = groupFirstFree
+	s := &source{header: []byte(strings.Join(encoded, ",")), cols: make([]column, len(names)), ngroups: groupFirstFree}
 	for i, n := range names {
 		c := column{kind: kindStored, group: groupBase}
 		switch n {
@@ -214,7 +224,7 @@ func load(ctx context.Context, src string, st *Stats) (*source, error) {
 		case "Contact":
 			c.kind = kindContact
 		case "Contact Person":
-			c.kind = kindPerson // falls back to kindStored below if no names are found
+			c.kind = kindPerson // falls back to kindStored in load if no names are found
 		case "location", "Country", "latitude", "longitude":
 			c.group = groupLocation
 		case "Company", "Company Profile":
@@ -227,143 +237,133 @@ func load(ctx context.Context, src string, st *Stats) (*source, error) {
 	}
 	// Contact Person is stored as well, in case it has to fall back to resampling.
 	for i := range s.cols {
-		if s.cols[i].kind == kindStored || i == personCol {
+		if s.cols[i].kind == kindStored || s.cols[i].kind == kindPerson {
 			s.cols[i].stored = s.nstored
 			s.nstored++
 		}
 	}
 	s.vals = make([][]string, s.nstored)
-	intern := make([]map[string]uint32, s.nstored)
-	for i := range intern {
-		intern[i] = make(map[string]uint32)
-	}
-	firstSeen, lastSeen := map[string]bool{}, map[string]bool{}
-	combos := make(map[[3]uint32]struct{})
-	rowIDs := make([]uint32, s.nstored)
+	return s, names, nil
+}
 
-	for {
-		if st.SourceRows%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("benchdata: read %s: %w", src, err)
-			}
-		}
-		fields, line, bad, err := p.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("benchdata: read %s: %w", src, err)
-		}
-		st.SourceRows++
-		switch {
-		case bad != "":
-			st.SkippedMalformed++
-		case len(fields) != len(names):
-			st.SkippedFieldCount++
-			bad = fmt.Sprintf("%d fields; want %d as in the header", len(fields), len(names))
-		case !hasWordChar(fields[roleCol]):
-			st.SkippedEmptyRole++
-			bad = "empty Role"
-		case !hasWordChar(fields[skillsCol]):
-			st.SkippedEmptySkills++
-			bad = "empty skills"
-		}
-		if bad != "" {
-			if len(st.Skipped) < MaxListedSkips {
-				st.Skipped = append(st.Skipped, SkippedRow{Line: line, Reason: bad})
-			}
+// loader fills a source with the good rows of the source file.
+type loader struct {
+	s                           *source
+	roleCol, skillsCol, descCol int                 // -1 for a missing Job Description
+	personCol                   int                 // -1 for a missing Contact Person
+	intern                      []map[string]uint32 // per stored column: value -> id
+	firstSeen, lastSeen         map[string]bool
+	combos                      map[[3]uint32]struct{}
+	rowIDs                      []uint32
+}
+
+// newLoader returns a loader for s, whose columns are named names.
+func newLoader(s *source, names []string) *loader {
+	l := &loader{s: s,
+		roleCol: slices.Index(names, "Role"), skillsCol: slices.Index(names, "skills"),
+		descCol: slices.Index(names, "Job Description"), personCol: slices.Index(names, "Contact Person"),
+		intern:    make([]map[string]uint32, s.nstored),
+		firstSeen: map[string]bool{}, lastSeen: map[string]bool{},
+		combos: map[[3]uint32]struct{}{}, rowIDs: make([]uint32, s.nstored)}
+	for i := range l.intern {
+		l.intern[i] = make(map[string]uint32)
+	}
+	return l
+}
+
+// check counts rec in st when it cannot serve and returns why, or "" for a good row.
+func (l *loader) check(rec *tabular.Record, st *Stats) string {
+	switch {
+	case errors.Is(rec.Err, tabular.ErrFieldCount):
+		st.SkippedFieldCount++
+		return reason(rec.Err)
+	case rec.Err != nil:
+		st.SkippedMalformed++
+		return reason(rec.Err)
+	case !hasWordChar(rec.Fields[l.roleCol]):
+		st.SkippedEmptyRole++
+		return "empty Role"
+	case !hasWordChar(rec.Fields[l.skillsCol]):
+		st.SkippedEmptySkills++
+		return "empty skills"
+	}
+	return ""
+}
+
+// reason returns what a record error says is wrong, without the file and line that
+// SkippedRow gives.
+func reason(err error) string {
+	var re *tabular.RecordError
+	if errors.As(err, &re) {
+		return re.Msg
+	}
+	return err.Error()
+}
+
+// add stores the values of a good row, CSV-encoded, and notes its combination and its
+// contact's names.
+func (l *loader) add(fields []string) {
+	s := l.s
+	for i, c := range s.cols {
+		if c.kind != kindStored && i != l.personCol {
 			continue
 		}
-		st.SourceGood++
-		for i, c := range s.cols {
-			if c.kind != kindStored && i != personCol {
-				continue
-			}
-			raw := canonical(fields[i])
-			m := intern[c.stored]
-			id, ok := m[string(raw)]
-			if !ok {
-				v := string(raw)
-				id = uint32(len(s.vals[c.stored]))
-				m[v] = id
-				s.vals[c.stored] = append(s.vals[c.stored], v)
-			}
-			rowIDs[c.stored] = id
+		m := l.intern[c.stored]
+		id, ok := m[fields[i]]
+		if !ok {
+			v := strings.Clone(fields[i]) // not the reader's shared block
+			id = uint32(len(s.vals[c.stored]))
+			m[v] = id
+			s.vals[c.stored] = append(s.vals[c.stored], csvField(v))
 		}
-		s.ids = append(s.ids, rowIDs...)
-		key := [3]uint32{rowIDs[s.cols[roleCol].stored], rowIDs[s.cols[skillsCol].stored], ^uint32(0)}
-		if descCol >= 0 {
-			key[2] = rowIDs[s.cols[descCol].stored]
+		l.rowIDs[c.stored] = id
+	}
+	s.ids = append(s.ids, l.rowIDs...)
+	key := [3]uint32{l.rowIDs[s.cols[l.roleCol].stored], l.rowIDs[s.cols[l.skillsCol].stored], ^uint32(0)}
+	if l.descCol >= 0 {
+		key[2] = l.rowIDs[s.cols[l.descCol].stored]
+	}
+	l.combos[key] = struct{}{}
+	if l.personCol < 0 {
+		return
+	}
+	if first, last, ok := splitName(fields[l.personCol]); ok {
+		if !l.firstSeen[first] {
+			l.firstSeen[first] = true
+			s.first = append(s.first, strings.Clone(first))
 		}
-		combos[key] = struct{}{}
-		if personCol >= 0 {
-			if first, last, ok := splitName(fields[personCol]); ok {
-				if !firstSeen[first] {
-					firstSeen[first] = true
-					s.first = append(s.first, first)
-				}
-				if !lastSeen[last] {
-					lastSeen[last] = true
-					s.last = append(s.last, last)
-				}
-			}
+		if !l.lastSeen[last] {
+			l.lastSeen[last] = true
+			s.last = append(s.last, strings.Clone(last))
 		}
 	}
-	s.nrows = int(st.SourceGood)
-	st.Combinations = int64(len(combos))
-	if personCol >= 0 && (len(s.first) == 0 || len(s.last) == 0) {
-		s.cols[personCol].kind = kindStored
-	}
-	return s, nil
 }
 
-// splitName splits a plain (unquoted) person name at its last space ("Ana María" "Suárez").
-func splitName(raw []byte) (first, last string, ok bool) {
-	if bytes.ContainsAny(raw, "\",\r\n") {
+// splitName splits a person name that needs no CSV quoting at its last space ("Ana María"
+// "Suárez").
+func splitName(name string) (first, last string, ok bool) {
+	if strings.ContainsAny(name, "\",\r\n") {
 		return "", "", false
 	}
-	i := bytes.LastIndexByte(raw, ' ')
-	if i <= 0 || i == len(raw)-1 {
+	i := strings.LastIndexByte(name, ' ')
+	if i <= 0 || i == len(name)-1 {
 		return "", "", false
 	}
-	return string(raw[:i]), string(raw[i+1:]), true
+	return name[:i], name[i+1:], true
 }
 
-// hasWordChar reports whether raw holds a letter or a digit.
-func hasWordChar(raw []byte) bool {
-	for i := 0; i < len(raw); {
-		b := raw[i]
-		if b < utf8.RuneSelf {
-			if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' {
-				return true
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(raw[i:])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return true
-		}
-		i += n
-	}
-	return false
+// hasWordChar reports whether s holds a letter or a digit.
+func hasWordChar(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }
 
-// canonical returns raw without its quotes when the field does not need them, so that the same
-// value quoted and unquoted is stored once.
-func canonical(raw []byte) []byte {
-	if len(raw) >= 2 && raw[0] == '"' && !bytes.ContainsAny(raw[1:len(raw)-1], "\",\r\n") {
-		return raw[1 : len(raw)-1]
+// csvField returns v as a CSV field: quoted, its quotes doubled, when it holds a quote, a
+// comma or a line break; as it is otherwise.
+func csvField(v string) string {
+	if !strings.ContainsAny(v, "\",\r\n") {
+		return v
 	}
-	return raw
-}
-
-// unquote decodes one raw CSV field.
-func unquote(raw []byte) string {
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-		return strings.ReplaceAll(string(raw[1:len(raw)-1]), `""`, `"`)
-	}
-	return string(raw)
+	return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
 }
 
 // Value tables for generated columns, in the ranges of the Kaggle data.
@@ -548,155 +548,4 @@ func appendDigits(buf []byte, v uint64, width int) []byte {
 		v /= 10
 	}
 	return buf
-}
-
-// maxRecordLines bounds how many lines one quoted field may span before the line that opened
-// it is treated as broken.
-const maxRecordLines = 64
-
-type heldLine struct {
-	no   int64
-	text []byte
-}
-
-// recordReader splits a CSV stream into records of raw (still CSV-encoded) fields. It is strict
-// about quotes but resynchronises: when a quoted field opened on a line does not close into a
-// record with the header's number of fields, that line is reported as malformed and reading
-// resumes on the next line.
-type recordReader struct {
-	r      *bufio.Reader
-	ncols  int // the header's field count, 0 while reading the header
-	lineNo int64
-	long   []byte     // line assembled from a line longer than the bufio buffer
-	queue  []heldLine // lines to read again before reading more of r
-	joined []byte     // multi-line record being assembled
-	fields [][]byte   // reused result
-}
-
-// nextLine returns the next physical line without its line ending; the bytes are valid until
-// the next call.
-func (p *recordReader) nextLine() (int64, []byte, error) {
-	if len(p.queue) > 0 {
-		l := p.queue[0]
-		p.queue = p.queue[1:]
-		return l.no, l.text, nil
-	}
-	b, err := p.r.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		p.long = append(p.long[:0], b...)
-		for errors.Is(err, bufio.ErrBufferFull) {
-			b, err = p.r.ReadSlice('\n')
-			p.long = append(p.long, b...)
-		}
-		b = p.long
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		return 0, nil, err
-	}
-	if len(b) == 0 {
-		return 0, nil, io.EOF
-	}
-	p.lineNo++
-	b = bytes.TrimSuffix(b, []byte{'\n'})
-	b = bytes.TrimSuffix(b, []byte{'\r'})
-	return p.lineNo, b, nil
-}
-
-// next returns the next non-blank record: its raw fields (valid until the next call) and the
-// line it starts on, or a reason why the record is malformed, or io.EOF.
-func (p *recordReader) next() (fields [][]byte, line int64, bad string, err error) {
-	for {
-		no, text, err := p.nextLine()
-		if err != nil {
-			return nil, 0, "", err
-		}
-		if len(text) == 0 {
-			continue
-		}
-		fields, open, perr := splitRecord(text, p.fields[:0])
-		p.fields = fields[:0]
-		if perr != nil {
-			return nil, no, perr.Error(), nil
-		}
-		if !open {
-			return fields, no, "", nil
-		}
-		// A quoted field continues on the next line: legal CSV, but also what a stray quote
-		// looks like. Accept it only if it closes into a full record within a few lines.
-		held := []heldLine{{no, bytes.Clone(text)}}
-		p.joined = append(p.joined[:0], text...)
-		for len(held) < maxRecordLines {
-			no2, text2, err := p.nextLine()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return nil, 0, "", err
-			}
-			held = append(held, heldLine{no2, bytes.Clone(text2)})
-			p.joined = append(p.joined, '\n')
-			p.joined = append(p.joined, text2...)
-			fields, open, perr = splitRecord(p.joined, p.fields[:0])
-			p.fields = fields[:0]
-			if open {
-				continue
-			}
-			if perr == nil && (p.ncols == 0 || len(fields) == p.ncols) {
-				return fields, no, "", nil
-			}
-			break
-		}
-		p.queue = append(held[1:len(held):len(held)], p.queue...)
-		return nil, no, "quoted field opened on this line does not close into a valid row", nil
-	}
-}
-
-var (
-	errBareQuote       = errors.New(`bare " in an unquoted field`)
-	errExtraneousQuote = errors.New(`extraneous " after a quoted field`)
-)
-
-// splitRecord splits one CSV record into raw fields appended to fields, quotes kept. open
-// reports that the record ends inside a quoted field.
-func splitRecord(rec []byte, fields [][]byte) (_ [][]byte, open bool, err error) {
-	i := 0
-	for {
-		if i < len(rec) && rec[i] == '"' {
-			j := i + 1
-			for {
-				k := bytes.IndexByte(rec[j:], '"')
-				if k < 0 {
-					return fields, true, nil
-				}
-				j += k + 1
-				if j < len(rec) && rec[j] == '"' {
-					j++
-					continue
-				}
-				break
-			}
-			fields = append(fields, rec[i:j])
-			if j == len(rec) {
-				return fields, false, nil
-			}
-			if rec[j] != ',' {
-				return fields, false, errExtraneousQuote
-			}
-			i = j + 1
-			continue
-		}
-		k := bytes.IndexByte(rec[i:], ',')
-		end := len(rec)
-		if k >= 0 {
-			end = i + k
-		}
-		if bytes.IndexByte(rec[i:end], '"') >= 0 {
-			return fields, false, errBareQuote
-		}
-		fields = append(fields, rec[i:end])
-		if k < 0 {
-			return fields, false, nil
-		}
-		i = end + 1
-	}
 }

@@ -12,13 +12,16 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 var benchRows = flag.Int64("benchdata.rows", 20000, "rows BenchmarkGenerate writes per iteration")
 
 const (
 	samplePath = "../../data/sample/job_postings.csv"
-	kagglePath = "../../../shared/datasets/kaggle-job-descriptions/job_descriptions_sample.csv"
+	// kaggleSample is the real Kaggle sample under ../shared (testenv.Shared).
+	kaggleSample = "datasets/kaggle-job-descriptions/job_descriptions_sample.csv"
 )
 
 // oracle reads a source CSV one physical line at a time with encoding/csv (the sample has no
@@ -310,6 +313,41 @@ func TestGenerateSourceRows(t *testing.T) {
 	}
 }
 
+// TestGenerateKeepsValues checks that stored values reach the output as the source holds them:
+// quoted where CSV needs it (a comma, a quote, a line break, here a CRLF one), unquoted where it
+// does not, and Windows-1252 text decoded to UTF-8 as ingest would read it.
+func TestGenerateKeepsValues(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.csv")
+	body := "Job Id,Role,skills,Job Description\r\n" +
+		"1,\"Nurse\",\"Care, triage\",\"He said \"\"hi\"\"\r\nthen left\"\r\n" +
+		"2,Nurse,Caf\xe9 work,Plain.\r\n"
+	if err := os.WriteFile(src, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "out.csv")
+	st, err := Generate(context.Background(), src, dst, Options{Rows: 40, Seed: 5})
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	if st.SourceGood != 2 || st.Combinations != 2 {
+		t.Errorf("SourceGood, Combinations = %d, %d; want 2, 2", st.SourceGood, st.Combinations)
+	}
+	out, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Job Id,Role,skills,Job Description\n",
+		",Nurse,\"Care, triage\",\"He said \"\"hi\"\"\r\nthen left\"\n",
+		",Nurse,Caf\u00e9 work,Plain.\n",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestGenerateSkippedLines(t *testing.T) {
 	o := readOracle(t, samplePath)
 	data, err := os.ReadFile(samplePath)
@@ -482,9 +520,7 @@ func TestGenerateErrors(t *testing.T) {
 }
 
 func TestGenerateKaggle(t *testing.T) {
-	if _, err := os.Stat(kagglePath); err != nil {
-		t.Skipf("real data not found (%v); tests on it need ../shared/datasets", err)
-	}
+	kagglePath := testenv.Shared(t, kaggleSample)
 	f, err := os.Open(kagglePath)
 	if err != nil {
 		t.Fatal(err)
@@ -539,11 +575,11 @@ func TestPermuteIsInjective(t *testing.T) {
 }
 
 func BenchmarkGenerate(b *testing.B) {
-	srcs := []struct{ name, path string }{{"sample", samplePath}, {"kaggle", kagglePath}}
+	srcs := []struct{ name, path string }{{"sample", samplePath}, {"kaggle", ""}}
 	for _, s := range srcs {
 		b.Run(s.name, func(b *testing.B) {
-			if _, err := os.Stat(s.path); err != nil {
-				b.Skipf("source not found: %v", err)
+			if s.path == "" {
+				s.path = testenv.Shared(b, kaggleSample)
 			}
 			dst := filepath.Join(b.TempDir(), "out.csv")
 			opts := Options{Rows: *benchRows, Seed: 1}

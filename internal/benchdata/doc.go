@@ -12,10 +12,13 @@
 // longitude are drawn together from another source row, Company and Company Profile together
 // from another, and Preference and Job Portal each from a row of their own.
 //
-// Source rows that cannot serve (broken quoting, a wrong number of fields, an empty Role or an
-// empty skills text) are skipped and counted in Stats. A quoted field that is never closed does
-// not swallow the rows after it: the line that opened it is skipped and reading resumes on the
-// next line.
+// The source is read with internal/tabular's CSV reader, its quoting strict
+// (tabular.Options.StrictQuotes). Source rows that cannot serve (broken quoting, a wrong number
+// of fields, an empty Role or an empty skills text) are skipped and counted in Stats. A quoted
+// field that is never closed does not swallow the rows after it: the line that opened it is
+// skipped and reading resumes on the next line. Values are written back as CSV, quoted only
+// where CSV needs it (a quote, a comma or a line break); text that is not UTF-8 is decoded as
+// ingest decodes it (tabular.EncodingAuto), so the output is UTF-8.
 //
 // Output is deterministic for a source and a seed. Memory is bounded by the source, not by the
 // number of rows written, and the file is written through internal/atomicfile, so a failed or

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/skillx/skillx/internal/atomicfile"
+	"github.com/skillx/skillx/internal/report"
 	"google.golang.org/genai"
 )
 
@@ -35,7 +36,7 @@ type BatchOptions struct {
 // BatchResult is the outcome for one person of RecommendBatch.
 type BatchResult struct {
 	// Report is the validated report, nil when Err is set.
-	Report *Report
+	Report *report.Report
 	// Usage is what the answer cost: the tokens billed for it, invalid answers included
 	// (Latency is the whole batch's). A cached report, and the answer of a person whose
 	// prompt another person of the same job had (sent once), have Cached set and no tokens.
@@ -72,7 +73,7 @@ type batchState struct {
 //
 // The Batch API limits inlined requests to about 20 MB per job: send at most a few thousand
 // distinct prompts per call.
-func (c *Client) RecommendBatch(ctx context.Context, reqs []Request, opts BatchOptions) (map[string]BatchResult, error) {
+func (c *Client) RecommendBatch(ctx context.Context, reqs []report.Request, opts BatchOptions) (map[string]BatchResult, error) {
 	start := time.Now()
 	poll := opts.Poll
 	if poll <= 0 {
@@ -90,10 +91,10 @@ func (c *Client) RecommendBatch(ctx context.Context, reqs []Request, opts BatchO
 		seen[r.UserID] = true
 	}
 
-	groups := map[string][]Request{} // people by PromptHash, in input order
-	var order []string               // distinct prompts, in order of first appearance
+	groups := map[string][]report.Request{} // people by PromptHash, in input order
+	var order []string                      // distinct prompts, in order of first appearance
 	for _, r := range reqs {
-		if err := r.validate(); err != nil {
+		if err := r.Validate(); err != nil {
 			results[r.UserID] = BatchResult{Err: c.rd.err(err)}
 			continue
 		}
@@ -187,7 +188,7 @@ func (c *Client) RecommendBatch(ctx context.Context, reqs []Request, opts BatchO
 // batchAnswer validates and (for the first person of a prompt) caches one inlined answer.
 // first is false for the other people who share the prompt: they get the same answer with
 // no tokens, as from the cache.
-func (c *Client) batchAnswer(r Request, ir *genai.InlinedResponse, first bool) BatchResult {
+func (c *Client) batchAnswer(r report.Request, ir *genai.InlinedResponse, first bool) BatchResult {
 	res := BatchResult{}
 	if first {
 		res.Usage.Attempts = 1
@@ -237,7 +238,7 @@ func inputsHash(order []string) string {
 // when it was asked exactly these prompts and can still answer, else a new job, whose name
 // is saved in stateFile before it is returned. A saved job for other prompts is cancelled
 // (unless it has ended) and forgotten. With no prompt to send, the job is nil.
-func (c *Client) startBatch(ctx context.Context, order []string, groups map[string][]Request, stateFile string) (*genai.BatchJob, error) {
+func (c *Client) startBatch(ctx context.Context, order []string, groups map[string][]report.Request, stateFile string) (*genai.BatchJob, error) {
 	inputs := inputsHash(order)
 	if saved := c.loadState(stateFile); saved != nil {
 		if saved.Model == c.model && saved.Inputs == inputs && len(order) > 0 {
@@ -334,7 +335,7 @@ func (c *Client) dropState(path string) {
 // createBatch creates the job: one inlined request per prompt of order (the first person of
 // its group speaks for all). Only 429 is retried: after any other failure the job may exist,
 // and a second one would be paid twice.
-func (c *Client) createBatch(ctx context.Context, order []string, groups map[string][]Request) (*genai.BatchJob, error) {
+func (c *Client) createBatch(ctx context.Context, order []string, groups map[string][]report.Request) (*genai.BatchJob, error) {
 	inlined := make([]*genai.InlinedRequest, len(order))
 	for i, h := range order {
 		r := groups[h][0]

@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/skillx/skillx/internal/gemini/geminitest"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // roleRequest is testRequest with its own current role, so that each id has its own prompt.
-func roleRequest(id, role string) Request {
+func roleRequest(id, role string) report.Request {
 	r := testRequest(id)
 	r.CurrentRole = role
 	return r
@@ -54,7 +55,7 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 			ok1, ok2 := roleRequest("ok-1", "Data Analyst"), roleRequest("ok-2", "Sales Rep")
 			ok2.Skills = []string{"Negotiation", "CRM"}
 			bad, failed := roleRequest("bad-reply", "Bad Reply"), roleRequest("failed", "Failed")
-			reqs := []Request{ok1, invalid, cachedReq, bad, ok2, failed}
+			reqs := []report.Request{ok1, invalid, cachedReq, bad, ok2, failed}
 
 			res, err := c.RecommendBatch(context.Background(), reqs, BatchOptions{Poll: 5 * time.Millisecond})
 			if err != nil {
@@ -72,7 +73,7 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 				}
 			}
 			var want []string
-			for _, r := range []Request{ok1, bad, ok2, failed} {
+			for _, r := range []report.Request{ok1, bad, ok2, failed} {
 				want = append(want, PromptHash(r, DefaultModel))
 			}
 			if !slices.Equal(sent, want) {
@@ -84,7 +85,7 @@ func TestRecommendBatchLifecycle(t *testing.T) {
 
 			for _, id := range []string{"ok-1", "ok-2"} {
 				r := res[id]
-				if r.Err != nil || r.Report == nil || len(r.Report.Roles) != NumRoles {
+				if r.Err != nil || r.Report == nil || len(r.Report.Roles) != report.NumRoles {
 					t.Errorf("%s: result %+v; want a report", id, r)
 					continue
 				}
@@ -135,7 +136,7 @@ func TestRecommendBatchSharedPrompts(t *testing.T) {
 			return map[string]any{"response": genResponse(mustJSON(t, goodReport(person(t, req))))}
 		}}
 	c := newClient(t, f, nil)
-	var reqs []Request
+	var reqs []report.Request
 	for i, id := range []string{"a1", "b1", "a2", "a3", "b2", "b3"} {
 		r := roleRequest(id, "Data Analyst")
 		if i == 1 || i >= 4 {
@@ -189,7 +190,7 @@ func TestRecommendBatchResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := BatchOptions{Poll: time.Millisecond, StateFile: state}
-	reqs := []Request{roleRequest("u1", "Data Analyst"), roleRequest("u2", "Nurse")}
+	reqs := []report.Request{roleRequest("u1", "Data Analyst"), roleRequest("u2", "Nurse")}
 
 	_, err := c.RecommendBatch(context.Background(), reqs, opts)
 	if err == nil || !strings.Contains(err.Error(), "a rerun with the same people resumes it") {
@@ -218,11 +219,11 @@ func TestRecommendBatchResume(t *testing.T) {
 
 	// A job saved for other people is cancelled, and a new one created.
 	f.srv.Batch.Update(func(b *geminitest.Batch) { b.FailGets, b.Running = 6, 5 }) // the next job's polls fail: it is saved
-	if _, err := c.RecommendBatch(context.Background(), []Request{roleRequest("u3", "Chef")}, opts); err == nil {
+	if _, err := c.RecommendBatch(context.Background(), []report.Request{roleRequest("u3", "Chef")}, opts); err == nil {
 		t.Fatal("RecommendBatch with failing polls: no error")
 	}
 	f.srv.Batch.Update(func(b *geminitest.Batch) { b.FailGets = 0 })
-	res, err = c.RecommendBatch(context.Background(), []Request{roleRequest("u4", "Pilot")}, opts)
+	res, err = c.RecommendBatch(context.Background(), []report.Request{roleRequest("u4", "Pilot")}, opts)
 	if err != nil || res["u4"].Err != nil {
 		t.Fatalf("RecommendBatch for other people = %+v, %v", res, err)
 	}
@@ -236,7 +237,7 @@ func TestRecommendBatchFailedJob(t *testing.T) {
 	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 1, Fail: true}
 	c := newClient(t, f, nil)
 	state := filepath.Join(t.TempDir(), "job.json")
-	res, err := c.RecommendBatch(context.Background(), []Request{roleRequest("u1", "Nurse"), testRequest("u2")}, BatchOptions{Poll: time.Millisecond, StateFile: state})
+	res, err := c.RecommendBatch(context.Background(), []report.Request{roleRequest("u1", "Nurse"), testRequest("u2")}, BatchOptions{Poll: time.Millisecond, StateFile: state})
 	if err == nil || !strings.Contains(err.Error(), "JOB_STATE_FAILED") {
 		t.Fatalf("RecommendBatch = %v, %v; want an error naming the failed state", res, err)
 	}
@@ -264,7 +265,7 @@ func TestRecommendBatchCancelledContext(t *testing.T) {
 		return sleepCtx(ctx, d) // returns when the context ends, not in an hour
 	}
 	state := filepath.Join(t.TempDir(), "job.json")
-	_, err := c.RecommendBatch(ctx, []Request{testRequest("u1")}, BatchOptions{Poll: time.Hour, StateFile: state})
+	_, err := c.RecommendBatch(ctx, []report.Request{testRequest("u1")}, BatchOptions{Poll: time.Hour, StateFile: state})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("RecommendBatch error = %v; want the context's error", err)
 	}
@@ -284,11 +285,11 @@ func TestRecommendBatchInputErrors(t *testing.T) {
 	c := newClient(t, f, nil)
 	tests := []struct {
 		name string
-		reqs []Request
+		reqs []report.Request
 		want string
 	}{
-		{"duplicate id", []Request{testRequest("a"), testRequest("a")}, `user id "a" appears twice`},
-		{"no id", []Request{testRequest("")}, "request 1 has no user id"},
+		{"duplicate id", []report.Request{testRequest("a"), testRequest("a")}, `user id "a" appears twice`},
+		{"no id", []report.Request{testRequest("")}, "request 1 has no user id"},
 	}
 	for _, tt := range tests {
 		if _, err := c.RecommendBatch(context.Background(), tt.reqs, BatchOptions{Poll: time.Millisecond}); err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -9,17 +9,18 @@ import (
 	"time"
 
 	"github.com/skillx/skillx/internal/atomicfile"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // cacheEntry is one cache file: a validated report and what it cost.
 type cacheEntry struct {
-	Key           string    `json:"key"`
-	PromptVersion string    `json:"prompt_version"`
-	Model         string    `json:"model"`
-	Created       time.Time `json:"created"`
-	PromptTokens  int       `json:"prompt_tokens"`
-	OutputTokens  int       `json:"output_tokens"`
-	Report        *Report   `json:"report"`
+	Key           string         `json:"key"`
+	PromptVersion string         `json:"prompt_version"`
+	Model         string         `json:"model"`
+	Created       time.Time      `json:"created"`
+	PromptTokens  int            `json:"prompt_tokens"`
+	OutputTokens  int            `json:"output_tokens"`
+	Report        *report.Report `json:"report"`
 }
 
 // CachePath returns the file under dir that holds the cached report for hash.
@@ -29,7 +30,7 @@ func CachePath(dir, hash string) string {
 
 // cacheGet returns the cached report for r, checked again against r. A missing, unreadable
 // or invalid entry is a miss (and is overwritten by the next success).
-func (c *Client) cacheGet(r Request, hash string) (*Report, bool) {
+func (c *Client) cacheGet(r report.Request, hash string) (*report.Report, bool) {
 	if c.cacheDir == "" {
 		return nil, false
 	}
@@ -55,7 +56,7 @@ func (c *Client) cacheGet(r Request, hash string) (*Report, bool) {
 
 // cachePut stores a validated report. A failure is logged, not returned: the report itself
 // is good and the caller writes it anyway; only the next rerun pays again.
-func (c *Client) cachePut(r Request, hash string, rep *Report, promptTokens, outputTokens int) {
+func (c *Client) cachePut(r report.Request, hash string, rep *report.Report, promptTokens, outputTokens int) {
 	if c.cacheDir == "" {
 		return
 	}

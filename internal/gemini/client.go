@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"google.golang.org/genai"
+
+	"github.com/skillx/skillx/internal/report"
 )
 
 // Defaults applied to zero Config fields.
@@ -195,14 +197,14 @@ func (c *Client) Model() string { return c.model }
 // ErrTimeout, ErrUnreachable (no connection could be made), *ReplyError (no valid reply
 // within the retries), or the context's error. The Usage counts every reply billed, also
 // when the call fails (invalid replies are billed too).
-func (c *Client) Recommend(ctx context.Context, r Request) (*Report, Usage, error) {
+func (c *Client) Recommend(ctx context.Context, r report.Request) (*report.Report, Usage, error) {
 	start := time.Now()
 	var u Usage
-	finish := func(rep *Report, err error) (*Report, Usage, error) {
+	finish := func(rep *report.Report, err error) (*report.Report, Usage, error) {
 		u.Latency = time.Since(start)
 		return rep, u, c.rd.err(err)
 	}
-	if err := r.validate(); err != nil {
+	if err := r.Validate(); err != nil {
 		return finish(nil, err)
 	}
 	hash := PromptHash(r, c.model)
@@ -388,11 +390,11 @@ func tokens(resp *genai.GenerateContentResponse) (prompt, output int) {
 // model's text is untrusted: control characters are removed (ParseReport) and the API key,
 // should the reply echo it, is redacted from every text of the report before it is checked
 // again and returned, so that it can reach no report, summary, cache or log.
-func (c *Client) reportFrom(r Request, resp *genai.GenerateContentResponse) (*Report, error) {
+func (c *Client) reportFrom(r report.Request, resp *genai.GenerateContentResponse) (*report.Report, error) {
 	text, notes := replyText(resp)
 	rep, err := ParseReport(r, []byte(text))
 	if err == nil {
-		if !rep.mapTexts(c.rd.str) {
+		if !rep.MapTexts(c.rd.str) {
 			return rep, nil
 		}
 		if problems := check(r, rep); len(problems) > 0 {

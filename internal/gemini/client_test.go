@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"google.golang.org/genai"
+
+	"github.com/skillx/skillx/internal/report"
 )
 
 func TestRecommendHappyPath(t *testing.T) {
@@ -26,7 +28,7 @@ func TestRecommendHappyPath(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Recommend: %v", err)
 	}
-	if got, want := len(rep.Roles), NumRoles; got != want {
+	if got, want := len(rep.Roles), report.NumRoles; got != want {
 		t.Fatalf("len(Roles) = %d; want %d", got, want)
 	}
 	wantRoles := []string{"Data Scientist", "Business Analyst", "Data Engineer", "Replacement Role 1", "Replacement Role 2"}
@@ -37,10 +39,10 @@ func TestRecommendHappyPath(t *testing.T) {
 	if !slices.Equal(gotRoles, wantRoles) {
 		t.Errorf("roles = %q; want %q", gotRoles, wantRoles)
 	}
-	if got, want := rep.Roles[0].Provenance, (Provenance{Source: SourceModel, Probability: 0.41}); got != want {
+	if got, want := rep.Roles[0].Provenance, (report.Provenance{Source: report.SourceModel, Probability: 0.41}); got != want {
 		t.Errorf("Roles[0].Provenance = %+v; want %+v", got, want)
 	}
-	if got := rep.Roles[3].Provenance; got.Source != SourceGemini || got.Replaces != "Data Analyst" || got.Probability != 0 {
+	if got := rep.Roles[3].Provenance; got.Source != report.SourceGemini || got.Replaces != "Data Analyst" || got.Probability != 0 {
 		t.Errorf("Roles[3].Provenance = %+v; want a gemini replacement of Data Analyst", got)
 	}
 	var skills []string
@@ -90,8 +92,8 @@ func TestRecommendHappyPath(t *testing.T) {
 		t.Fatal("no responseSchema sent")
 	}
 	roles := gc.ResponseSchema.Properties["roles"]
-	if roles == nil || roles.MinItems == nil || *roles.MinItems != NumRoles || *roles.MaxItems != NumRoles {
-		t.Errorf("roles schema = %+v; want exactly %d items", roles, NumRoles)
+	if roles == nil || roles.MinItems == nil || *roles.MinItems != report.NumRoles || *roles.MaxItems != report.NumRoles {
+		t.Errorf("roles schema = %+v; want exactly %d items", roles, report.NumRoles)
 	} else {
 		match := roles.Items.Properties["skill_matches"].Items.Properties["match"]
 		if !slices.Equal(match.Enum, []string{"Weak", "Medium", "Strong"}) {
@@ -113,8 +115,8 @@ func TestRecommendRetriesMalformedJSON(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Recommend: %v", err)
 	}
-	if len(rep.Roles) != NumRoles {
-		t.Errorf("len(Roles) = %d; want %d", len(rep.Roles), NumRoles)
+	if len(rep.Roles) != report.NumRoles {
+		t.Errorf("len(Roles) = %d; want %d", len(rep.Roles), report.NumRoles)
 	}
 	if u.Attempts != 2 {
 		t.Errorf("Attempts = %d; want 2", u.Attempts)
@@ -127,14 +129,14 @@ func TestRecommendRetriesMalformedJSON(t *testing.T) {
 func TestRecommendInvalidRepliesExhaustRetries(t *testing.T) {
 	tests := []struct {
 		name  string
-		spoil func(*Report)
+		spoil func(*report.Report)
 		want  string
 	}{
-		{"four roles", func(r *Report) { r.Roles = r.Roles[:4] }, "got 4 roles, want 5"},
-		{"bad enum", func(r *Report) { r.Roles[1].SkillMatches[2].Match = "Excellent" }, `rates skill "Excel" as "Excellent"`},
-		{"skill missing", func(r *Report) { r.Roles[2].SkillMatches = r.Roles[2].SkillMatches[:4] }, `does not judge skill "Statistics"`},
-		{"current role kept", func(r *Report) { r.Roles[0].Role = "data analyst" }, "is the person's current role"},
-		{"model role invented", func(r *Report) { r.Roles[1].Role = "Astronaut" }, `"Astronaut" has source "model" but is not one of the predicted roles`},
+		{"four roles", func(r *report.Report) { r.Roles = r.Roles[:4] }, "got 4 roles, want 5"},
+		{"bad enum", func(r *report.Report) { r.Roles[1].SkillMatches[2].Match = "Excellent" }, `rates skill "Excel" as "Excellent"`},
+		{"skill missing", func(r *report.Report) { r.Roles[2].SkillMatches = r.Roles[2].SkillMatches[:4] }, `does not judge skill "Statistics"`},
+		{"current role kept", func(r *report.Report) { r.Roles[0].Role = "data analyst" }, "is the person's current role"},
+		{"model role invented", func(r *report.Report) { r.Roles[1].Role = "Astronaut" }, `"Astronaut" has source "model" but is not one of the predicted roles`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -314,8 +316,8 @@ func TestRecommendConnectionReset(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Recommend: %v", err)
 	}
-	if u.Attempts != 2 || len(rep.Roles) != NumRoles {
-		t.Errorf("Attempts = %d, roles = %d; want 2 and %d", u.Attempts, len(rep.Roles), NumRoles)
+	if u.Attempts != 2 || len(rep.Roles) != report.NumRoles {
+		t.Errorf("Attempts = %d, roles = %d; want 2 and %d", u.Attempts, len(rep.Roles), report.NumRoles)
 	}
 }
 
@@ -378,7 +380,7 @@ func TestRecommendConcurrentRateLimited(t *testing.T) {
 	// A safety net against a hang only: it never fires on a merely slow machine.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	jobs := make(chan Request, n)
+	jobs := make(chan report.Request, n)
 	for i := range n {
 		jobs <- testRequest(fmt.Sprintf("user-%02d", i))
 	}
@@ -390,7 +392,7 @@ func TestRecommendConcurrentRateLimited(t *testing.T) {
 			defer clock.Done()
 			for r := range jobs {
 				rep, _, err := c.Recommend(ctx, r)
-				if err == nil && len(rep.Roles) != NumRoles {
+				if err == nil && len(rep.Roles) != report.NumRoles {
 					err = fmt.Errorf("user %s: %d roles", r.UserID, len(rep.Roles))
 				}
 				if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/skillx/skillx/internal/gemini/geminitest"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // testKey is the dummy API key; no error, log line or file may ever contain it.
@@ -67,27 +68,27 @@ func person(t *testing.T, gb genBody) promptData {
 
 // goodReport is a valid answer for d: the first three predictions that are not the current
 // role are kept, the others replaced.
-func goodReport(d promptData) *Report {
-	rep := &Report{}
+func goodReport(d promptData) *report.Report {
+	rep := &report.Report{}
 	kept := 0
 	var discarded []string
 	for _, c := range d.PredictedRoles {
-		if kept < 3 && norm(c.Role) != norm(d.CurrentRole) {
+		if kept < 3 && report.Norm(c.Role) != report.Norm(d.CurrentRole) {
 			kept++
-			rep.Roles = append(rep.Roles, roleFor(d, c.Role, Provenance{Source: SourceModel}))
+			rep.Roles = append(rep.Roles, roleFor(d, c.Role, report.Provenance{Source: report.SourceModel}))
 			continue
 		}
 		discarded = append(discarded, c.Role)
 	}
 	for i, old := range discarded {
 		rep.Roles = append(rep.Roles, roleFor(d, fmt.Sprintf("Replacement Role %d", i+1),
-			Provenance{Source: SourceGemini, Replaces: old, Reason: "not a realistic move from " + d.CurrentRole}))
+			report.Provenance{Source: report.SourceGemini, Replaces: old, Reason: "not a realistic move from " + d.CurrentRole}))
 	}
 	return rep
 }
 
-func roleFor(d promptData, role string, p Provenance) RoleReport {
-	rr := RoleReport{
+func roleFor(d promptData, role string, p report.Provenance) report.RoleReport {
+	rr := report.RoleReport{
 		Role:             role,
 		Provenance:       p,
 		JobDescription:   role + " does useful work. It needs care.",
@@ -95,9 +96,9 @@ func roleFor(d promptData, role string, p Provenance) RoleReport {
 		SkillApplication: "The skills apply daily. They help a lot. They are used in reports.",
 		Development:      []string{"Learn more statistics", "Build a portfolio"},
 	}
-	levels := []MatchLevel{Strong, Medium, Weak}
+	levels := []report.MatchLevel{report.Strong, report.Medium, report.Weak}
 	for i, s := range d.Skills {
-		rr.SkillMatches = append(rr.SkillMatches, SkillMatch{Skill: s, Match: levels[i%3], Justification: "Because " + s + " matters."})
+		rr.SkillMatches = append(rr.SkillMatches, report.SkillMatch{Skill: s, Match: levels[i%3], Justification: "Because " + s + " matters."})
 	}
 	return rr
 }
@@ -214,12 +215,12 @@ func assertNoKeyInFiles(t *testing.T, dir string) {
 }
 
 // testRequest is a person whose predictions include the current role (which must go).
-func testRequest(id string) Request {
-	return Request{
+func testRequest(id string) report.Request {
+	return report.Request{
 		UserID:      id,
 		CurrentRole: "Data Analyst",
 		Skills:      []string{"SQL", "Python", "Excel", "Tableau", "Statistics"},
-		Candidates: []Candidate{
+		Candidates: []report.Candidate{
 			{Role: "Data Scientist", Probability: 0.41},
 			{Role: "Business Analyst", Probability: 0.22},
 			{Role: "Data Analyst", Probability: 0.15},

@@ -8,6 +8,8 @@ import (
 	"math"
 
 	"google.golang.org/genai"
+
+	"github.com/skillx/skillx/internal/report"
 )
 
 // PromptVersion names the prompt, response schema and generation settings. Change it whenever
@@ -67,7 +69,7 @@ type promptCandidate struct {
 }
 
 // dataJSON returns the JSON data block's content for r.
-func dataJSON(r Request) []byte {
+func dataJSON(r report.Request) []byte {
 	d := promptData{CurrentRole: r.CurrentRole, Skills: r.Skills, PredictedRoles: make([]promptCandidate, len(r.Candidates))}
 	for i, c := range r.Candidates {
 		p := math.Round(c.Probability*1e4) / 1e4
@@ -88,12 +90,12 @@ func dataJSON(r Request) []byte {
 }
 
 // dataBlock returns the delimited data block for r.
-func dataBlock(r Request) string {
+func dataBlock(r report.Request) string {
 	return dataStart + "\n" + string(dataJSON(r)) + "\n" + dataEnd
 }
 
 // contents returns the user message for r: the fixed task, then the data block, as two parts.
-func contents(r Request) []*genai.Content {
+func contents(r report.Request) []*genai.Content {
 	return []*genai.Content{{
 		Role:  genai.RoleUser,
 		Parts: []*genai.Part{{Text: userTask}, {Text: dataBlock(r)}},
@@ -101,7 +103,7 @@ func contents(r Request) []*genai.Content {
 }
 
 // generateConfig returns the generation settings and response schema for r.
-func generateConfig(r Request) *genai.GenerateContentConfig {
+func generateConfig(r report.Request) *genai.GenerateContentConfig {
 	return &genai.GenerateContentConfig{
 		SystemInstruction: &genai.Content{Parts: []*genai.Part{{Text: systemInstruction}}},
 		Temperature:       genai.Ptr[float32](temperature),
@@ -118,13 +120,13 @@ func responseSchema(nSkills int) *genai.Schema {
 		return &genai.Schema{Type: genai.TypeString, Description: desc}
 	}
 	n := int64(nSkills)
-	roles := int64(NumRoles)
+	roles := int64(report.NumRoles)
 	skillMatch := &genai.Schema{
 		Type: genai.TypeObject,
 		Properties: map[string]*genai.Schema{
 			"skill": str("the person's skill, spelled exactly as in the input"),
 			"match": {
-				Type: genai.TypeString, Format: "enum", Enum: matchLevels,
+				Type: genai.TypeString, Format: "enum", Enum: report.MatchLevels(),
 				Description: "how well the skill matches the role",
 			},
 			"justification": str("one sentence saying why"),
@@ -136,7 +138,7 @@ func responseSchema(nSkills int) *genai.Schema {
 		Type: genai.TypeObject,
 		Properties: map[string]*genai.Schema{
 			"source": {
-				Type: genai.TypeString, Format: "enum", Enum: []string{string(SourceModel), string(SourceGemini)},
+				Type: genai.TypeString, Format: "enum", Enum: []string{string(report.SourceModel), string(report.SourceGemini)},
 				Description: `"model" for a kept predicted role, "gemini" for a replacement`,
 			},
 			"replaces": str("for a replacement: the exact name of the discarded predicted role"),
@@ -181,7 +183,7 @@ func responseSchema(nSkills int) *genai.Schema {
 // and everything of r that Gemini sees (current role, skills, candidates with their rounded
 // probabilities). It keys the response cache and lets a rerun skip people whose answer is
 // already known. UserID is not part of it: two people with the same data share one answer.
-func PromptHash(r Request, model string) string {
+func PromptHash(r report.Request, model string) string {
 	if model == "" {
 		model = DefaultModel
 	}

@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/skillx/skillx/internal/gemini/geminitest"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // echoKeyReport is a valid report whose texts echo the API key and carry terminal escapes,
 // as an answer to a prompt injection might.
-func echoKeyReport(d promptData) *Report {
+func echoKeyReport(d promptData) *report.Report {
 	rep := goodReport(d)
 	rep.Roles[0].JobDescription = "Your key is " + testKey + ". \x1b]0;pwned\x07Enjoy."
 	rep.Roles[1].MatchSummary = "\x1b[2J" + testKey
@@ -27,18 +28,18 @@ func echoKeyReport(d promptData) *Report {
 }
 
 // reportText returns every text of rep, for a search.
-func reportText(t *testing.T, rep *Report) string {
+func reportText(t *testing.T, rep *report.Report) string {
 	t.Helper()
 	b, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var all []string
-	rep.mapTexts(func(s string) string { all = append(all, s); return s })
+	rep.MapTexts(func(s string) string { all = append(all, s); return s })
 	return string(b) + strings.Join(all, "\n")
 }
 
-func checkUntrusted(t *testing.T, rep *Report) {
+func checkUntrusted(t *testing.T, rep *report.Report) {
 	t.Helper()
 	text := reportText(t, rep)
 	if strings.Contains(text, testKey) {
@@ -70,7 +71,7 @@ func TestReplyIsUntrusted(t *testing.T) {
 		t.Fatalf("Recommend: %v", err)
 	}
 	checkUntrusted(t, rep)
-	res, err := c.RecommendBatch(context.Background(), []Request{roleRequest("u2", "Nurse")}, BatchOptions{Poll: time.Millisecond})
+	res, err := c.RecommendBatch(context.Background(), []report.Request{roleRequest("u2", "Nurse")}, BatchOptions{Poll: time.Millisecond})
 	if err != nil || res["u2"].Err != nil {
 		t.Fatalf("RecommendBatch: %v, %+v", err, res)
 	}

@@ -1,73 +1,31 @@
 package gemini
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"math"
-	"strings"
+	"errors"
 
-	"github.com/skillx/skillx/internal/textsafe"
+	"github.com/skillx/skillx/internal/report"
 )
 
 // maxReplyKept bounds ReplyError.Reply.
 const maxReplyKept = 8 << 10
 
-// ParseReport parses a report Gemini wrote for r and checks it with the rules every Gemini
-// reply must pass: exactly NumRoles distinct roles, none of them the current role; a "model"
-// role is one of the candidates, a "gemini" role replaces a candidate that is not kept, with a
-// reason, and each candidate is replaced at most once; every skill of r judged exactly once as
-// Weak, Medium or Strong with a justification; no empty texts. Any other source ("analyst"
-// included) is a problem. A failed check returns a *ReplyError naming every problem.
+// ParseReport parses a report Gemini wrote for r and checks it with the schema's rules
+// (report.Parse with the replacer SourceGemini: exactly NumRoles distinct roles, none of them
+// the current role, a "model" role one of the candidates, a "gemini" role replacing a candidate
+// that is not kept, with a reason, every skill of r judged once, no empty texts; any other
+// source, "analyst" included, is a problem). A failed check returns a *ReplyError naming every
+// problem, with the raw reply.
 //
-// The returned report is normalised: names of kept roles, replaced roles and skills are
-// spelled as in r, skill matches follow r's skill order, a kept role carries its candidate's
-// probability, match levels are capitalised and texts trimmed; control characters (other
-// than line feeds and tabs) are removed from every text before it is checked.
-func ParseReport(r Request, data []byte) (*Report, error) {
-	return parse(r, data, SourceGemini)
-}
-
-// ParseAnalystReport is ParseReport for a report of the offline analyst: its replacements have
-// the source "analyst" (SourceAnalyst) instead of "gemini", with the same rules, and keep
-// their probability (a value in [0, 1]: the classifier's, for the further ranked role the
-// analyst chose).
-func ParseAnalystReport(r Request, data []byte) (*Report, error) {
-	return parse(r, data, SourceAnalyst)
-}
-
-// parse parses and checks a report whose replacements have the source replacer.
-func parse(r Request, data []byte, replacer Source) (*Report, error) {
-	if err := r.validate(); err != nil {
-		return nil, err
+// The returned report is normalised as report.Parse says: names spelled as in r, skill matches
+// in r's order, a kept role carrying its candidate's probability, match levels capitalised,
+// texts trimmed and control characters (other than line feeds and tabs) removed.
+func ParseReport(r report.Request, data []byte) (*report.Report, error) {
+	rep, err := report.Parse(r, data, report.SourceGemini)
+	var ie *report.InvalidError
+	if errors.As(err, &ie) {
+		return nil, &ReplyError{Problems: ie.Problems, Reply: truncate(data)}
 	}
-	var rep Report
-	dec := json.NewDecoder(bytes.NewReader(stripFence(data)))
-	if err := dec.Decode(&rep); err != nil {
-		return nil, &ReplyError{Problems: []string{"reply is not valid JSON: " + err.Error()}, Reply: truncate(data)}
-	}
-	if dec.More() {
-		return nil, &ReplyError{Problems: []string{"reply has data after the JSON object"}, Reply: truncate(data)}
-	}
-	rep.mapTexts(textsafe.Strip) // the model's text never carries terminal escapes into reports
-	if problems := checkWith(r, &rep, replacer); len(problems) > 0 {
-		return nil, &ReplyError{Problems: problems, Reply: truncate(data)}
-	}
-	return &rep, nil
-}
-
-// stripFence removes a Markdown code fence around JSON, which models sometimes add.
-func stripFence(data []byte) []byte {
-	t := bytes.TrimSpace(data)
-	if !bytes.HasPrefix(t, []byte("```")) {
-		return t
-	}
-	t = t[3:]
-	if nl := bytes.IndexByte(t, '\n'); nl >= 0 {
-		t = t[nl+1:]
-	}
-	t = bytes.TrimSpace(t)
-	return bytes.TrimSpace(bytes.TrimSuffix(t, []byte("```")))
+	return rep, err
 }
 
 func truncate(data []byte) string {
@@ -79,170 +37,6 @@ func truncate(data []byte) string {
 
 // check validates Gemini's report rep against r, normalising rep in place, and returns the
 // problems found.
-func check(r Request, rep *Report) []string { return checkWith(r, rep, SourceGemini) }
-
-// checkWith is check for a report whose replacements have the source replacer (SourceGemini
-// or SourceAnalyst).
-func checkWith(r Request, rep *Report, replacer Source) []string {
-	var problems []string
-	add := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
-
-	if len(rep.Roles) != NumRoles {
-		add("got %d roles, want %d", len(rep.Roles), NumRoles)
-	}
-	cands := make(map[string]int, len(r.Candidates))
-	for i, c := range r.Candidates {
-		cands[norm(c.Role)] = i
-	}
-	skills := make(map[string]int, len(r.Skills))
-	for i, s := range r.Skills {
-		skills[norm(s)] = i
-	}
-	current := norm(r.CurrentRole)
-	seenRole := map[string]int{}
-	kept := map[int]bool{}       // candidate index -> kept as a "model" role
-	replacedBy := map[int]int{}  // candidate index -> role index replacing it
-	replacement := map[int]int{} // role index -> candidate index it replaces
-
-	for i := range rep.Roles {
-		rr := &rep.Roles[i]
-		rr.Role = strings.TrimSpace(rr.Role)
-		label := fmt.Sprintf("role %d %q", i+1, rr.Role)
-		k := norm(rr.Role)
-		if k == "" {
-			add("role %d has an empty name", i+1)
-		} else {
-			if k == current {
-				add("%s is the person's current role", label)
-			}
-			if j, dup := seenRole[k]; dup {
-				add("%s duplicates role %d", label, j+1)
-			} else {
-				seenRole[k] = i
-			}
-		}
-
-		ci, isCand := cands[k]
-		p := &rr.Provenance
-		p.Reason = strings.TrimSpace(p.Reason)
-		switch src := Source(strings.ToLower(strings.TrimSpace(string(p.Source)))); src {
-		case SourceModel:
-			p.Source = src
-			p.Replaces = ""
-			if !isCand {
-				add("%s has source \"model\" but is not one of the predicted roles", label)
-				break
-			}
-			rr.Role = r.Candidates[ci].Role
-			p.Probability = r.Candidates[ci].Probability
-			kept[ci] = true
-		case replacer:
-			p.Source = src
-			if src == SourceGemini {
-				p.Probability = 0
-			} else if math.IsNaN(p.Probability) || p.Probability < 0 || p.Probability > 1 {
-				add("%s has probability %v, want a value in [0, 1]", label, p.Probability)
-			}
-			if isCand {
-				add("%s has source %q but is one of the predicted roles", label, src)
-			}
-			ri, ok := cands[norm(p.Replaces)]
-			switch {
-			case !ok:
-				add("%s replaces %q, which is not one of the predicted roles", label, p.Replaces)
-			default:
-				p.Replaces = r.Candidates[ri].Role
-				if j, dup := replacedBy[ri]; dup {
-					add("%s and role %d both replace %q", label, j+1, p.Replaces)
-				} else {
-					replacedBy[ri] = i
-				}
-				replacement[i] = ri
-			}
-			if p.Reason == "" {
-				add("%s is a replacement without a reason", label)
-			}
-		default:
-			add("%s has source %q, want \"model\" or %q", label, p.Source, replacer)
-		}
-
-		for _, f := range []struct {
-			name string
-			text *string
-		}{
-			{"job_description", &rr.JobDescription},
-			{"match_summary", &rr.MatchSummary},
-			{"skill_application", &rr.SkillApplication},
-		} {
-			*f.text = strings.TrimSpace(*f.text)
-			if *f.text == "" {
-				add("%s has an empty %s", label, f.name)
-			}
-		}
-		if len(rr.Development) == 0 {
-			add("%s has no development recommendations", label)
-		}
-		for j := range rr.Development {
-			rr.Development[j] = strings.TrimSpace(rr.Development[j])
-			if rr.Development[j] == "" {
-				add("%s has an empty development recommendation %d", label, j+1)
-			}
-		}
-
-		judged := make([]*SkillMatch, len(r.Skills))
-		roleOK := true
-		for _, m := range rr.SkillMatches {
-			si, ok := skills[norm(m.Skill)]
-			if !ok {
-				add("%s judges %q, which is not one of the person's skills", label, m.Skill)
-				roleOK = false
-				continue
-			}
-			if judged[si] != nil {
-				add("%s judges skill %q twice", label, r.Skills[si])
-				roleOK = false
-				continue
-			}
-			level, ok := parseLevel(string(m.Match))
-			if !ok {
-				add("%s rates skill %q as %q, want Weak, Medium or Strong", label, r.Skills[si], m.Match)
-				roleOK = false
-			}
-			just := strings.TrimSpace(m.Justification)
-			if just == "" {
-				add("%s has no justification for skill %q", label, r.Skills[si])
-				roleOK = false
-			}
-			judged[si] = &SkillMatch{Skill: r.Skills[si], Match: level, Justification: just}
-		}
-		for si, m := range judged {
-			if m == nil {
-				add("%s does not judge skill %q", label, r.Skills[si])
-				roleOK = false
-			}
-		}
-		if roleOK {
-			ordered := make([]SkillMatch, len(judged))
-			for si, m := range judged {
-				ordered[si] = *m
-			}
-			rr.SkillMatches = ordered
-		}
-	}
-	for i := range rep.Roles {
-		if ci, ok := replacement[i]; ok && kept[ci] {
-			add("role %d %q replaces %q, which is also kept", i+1, rep.Roles[i].Role, r.Candidates[ci].Role)
-		}
-	}
-	return problems
-}
-
-// parseLevel accepts a match level in any letter case.
-func parseLevel(s string) (MatchLevel, bool) {
-	for _, l := range matchLevels {
-		if strings.EqualFold(strings.TrimSpace(s), l) {
-			return MatchLevel(l), true
-		}
-	}
-	return MatchLevel(s), false
+func check(r report.Request, rep *report.Report) []string {
+	return report.Check(r, rep, report.SourceGemini)
 }

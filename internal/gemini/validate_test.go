@@ -5,13 +5,15 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/skillx/skillx/internal/report"
 )
 
 // baseReport is a valid report for testRequest.
-func baseReport(r Request) *Report {
+func baseReport(r report.Request) *report.Report {
 	d := promptData{CurrentRole: r.CurrentRole, Skills: r.Skills}
 	for _, c := range r.Candidates {
-		d.PredictedRoles = append(d.PredictedRoles, promptCandidate(c))
+		d.PredictedRoles = append(d.PredictedRoles, promptCandidate{Role: c.Role, Probability: c.Probability})
 	}
 	return goodReport(d)
 }
@@ -20,13 +22,13 @@ func TestParseReport(t *testing.T) {
 	r := testRequest("u1")
 	tests := []struct {
 		name  string
-		spoil func(*Report)
+		spoil func(*report.Report)
 		raw   func(string) string // edits the JSON text instead
 		want  string              // a problem the error must name; "" for valid
 	}{
 		{name: "valid"},
 		{name: "fenced json", raw: func(s string) string { return "```json\n" + s + "\n```" }},
-		{name: "lower-case level and other spelling", spoil: func(rep *Report) {
+		{name: "lower-case level and other spelling", spoil: func(rep *report.Report) {
 			rep.Roles[0].SkillMatches[0].Match = "strong"
 			rep.Roles[0].Role = "data  SCIENTIST"
 			rep.Roles[0].SkillMatches[0].Skill = "sql"
@@ -35,29 +37,29 @@ func TestParseReport(t *testing.T) {
 		{name: "trailing data", raw: func(s string) string { return s + " {}" }, want: "data after the JSON"},
 		{name: "empty", raw: func(string) string { return "" }, want: "not valid JSON"},
 		{name: "null", raw: func(string) string { return "null" }, want: "got 0 roles"},
-		{name: "four roles", spoil: func(rep *Report) { rep.Roles = rep.Roles[:4] }, want: "got 4 roles, want 5"},
-		{name: "six roles", spoil: func(rep *Report) { rep.Roles = append(rep.Roles, rep.Roles[4]) }, want: "got 6 roles"},
-		{name: "duplicate role", spoil: func(rep *Report) { rep.Roles[4].Role = "Replacement Role 1" }, want: "duplicates role 4"},
-		{name: "current role", spoil: func(rep *Report) {
-			rep.Roles[3] = roleFor(promptData{Skills: r.Skills}, "Data Analyst", Provenance{Source: SourceModel})
+		{name: "four roles", spoil: func(rep *report.Report) { rep.Roles = rep.Roles[:4] }, want: "got 4 roles, want 5"},
+		{name: "six roles", spoil: func(rep *report.Report) { rep.Roles = append(rep.Roles, rep.Roles[4]) }, want: "got 6 roles"},
+		{name: "duplicate role", spoil: func(rep *report.Report) { rep.Roles[4].Role = "Replacement Role 1" }, want: "duplicates role 4"},
+		{name: "current role", spoil: func(rep *report.Report) {
+			rep.Roles[3] = roleFor(promptData{Skills: r.Skills}, "Data Analyst", report.Provenance{Source: report.SourceModel})
 		}, want: "is the person's current role"},
-		{name: "bad enum", spoil: func(rep *Report) { rep.Roles[1].SkillMatches[2].Match = "Excellent" }, want: `as "Excellent", want Weak, Medium or Strong`},
-		{name: "skill missing", spoil: func(rep *Report) { rep.Roles[2].SkillMatches = rep.Roles[2].SkillMatches[1:] }, want: `does not judge skill "SQL"`},
-		{name: "skill twice", spoil: func(rep *Report) { rep.Roles[2].SkillMatches[1].Skill = "SQL" }, want: `judges skill "SQL" twice`},
-		{name: "unknown skill", spoil: func(rep *Report) { rep.Roles[2].SkillMatches[1].Skill = "Cooking" }, want: `judges "Cooking", which is not one of the person's skills`},
-		{name: "no justification", spoil: func(rep *Report) { rep.Roles[0].SkillMatches[0].Justification = " " }, want: `no justification for skill "SQL"`},
-		{name: "model role invented", spoil: func(rep *Report) { rep.Roles[0].Role = "Astronaut" }, want: `has source "model" but is not one of the predicted roles`},
-		{name: "gemini role is a candidate", spoil: func(rep *Report) { rep.Roles[3].Role = "Graphic Designer" }, want: `has source "gemini" but is one of the predicted roles`},
-		{name: "replaces unknown", spoil: func(rep *Report) { rep.Roles[3].Provenance.Replaces = "Chef" }, want: `replaces "Chef", which is not one of the predicted roles`},
-		{name: "replaces kept role", spoil: func(rep *Report) { rep.Roles[3].Provenance.Replaces = "Data Scientist" }, want: `replaces "Data Scientist", which is also kept`},
-		{name: "same role replaced twice", spoil: func(rep *Report) { rep.Roles[4].Provenance.Replaces = "Data Analyst" }, want: `both replace "Data Analyst"`},
-		{name: "replacement without reason", spoil: func(rep *Report) { rep.Roles[4].Provenance.Reason = "" }, want: "replacement without a reason"},
-		{name: "unknown source", spoil: func(rep *Report) { rep.Roles[0].Provenance.Source = "oracle" }, want: `has source "oracle"`},
-		{name: "empty job description", spoil: func(rep *Report) { rep.Roles[0].JobDescription = "" }, want: "empty job_description"},
-		{name: "empty match summary", spoil: func(rep *Report) { rep.Roles[0].MatchSummary = "" }, want: "empty match_summary"},
-		{name: "empty skill application", spoil: func(rep *Report) { rep.Roles[0].SkillApplication = "" }, want: "empty skill_application"},
-		{name: "no development", spoil: func(rep *Report) { rep.Roles[0].Development = nil }, want: "no development recommendations"},
-		{name: "empty development item", spoil: func(rep *Report) { rep.Roles[0].Development[1] = "" }, want: "empty development recommendation 2"},
+		{name: "bad enum", spoil: func(rep *report.Report) { rep.Roles[1].SkillMatches[2].Match = "Excellent" }, want: `as "Excellent", want Weak, Medium or Strong`},
+		{name: "skill missing", spoil: func(rep *report.Report) { rep.Roles[2].SkillMatches = rep.Roles[2].SkillMatches[1:] }, want: `does not judge skill "SQL"`},
+		{name: "skill twice", spoil: func(rep *report.Report) { rep.Roles[2].SkillMatches[1].Skill = "SQL" }, want: `judges skill "SQL" twice`},
+		{name: "unknown skill", spoil: func(rep *report.Report) { rep.Roles[2].SkillMatches[1].Skill = "Cooking" }, want: `judges "Cooking", which is not one of the person's skills`},
+		{name: "no justification", spoil: func(rep *report.Report) { rep.Roles[0].SkillMatches[0].Justification = " " }, want: `no justification for skill "SQL"`},
+		{name: "model role invented", spoil: func(rep *report.Report) { rep.Roles[0].Role = "Astronaut" }, want: `has source "model" but is not one of the predicted roles`},
+		{name: "gemini role is a candidate", spoil: func(rep *report.Report) { rep.Roles[3].Role = "Graphic Designer" }, want: `has source "gemini" but is one of the predicted roles`},
+		{name: "replaces unknown", spoil: func(rep *report.Report) { rep.Roles[3].Provenance.Replaces = "Chef" }, want: `replaces "Chef", which is not one of the predicted roles`},
+		{name: "replaces kept role", spoil: func(rep *report.Report) { rep.Roles[3].Provenance.Replaces = "Data Scientist" }, want: `replaces "Data Scientist", which is also kept`},
+		{name: "same role replaced twice", spoil: func(rep *report.Report) { rep.Roles[4].Provenance.Replaces = "Data Analyst" }, want: `both replace "Data Analyst"`},
+		{name: "replacement without reason", spoil: func(rep *report.Report) { rep.Roles[4].Provenance.Reason = "" }, want: "replacement without a reason"},
+		{name: "unknown source", spoil: func(rep *report.Report) { rep.Roles[0].Provenance.Source = "oracle" }, want: `has source "oracle"`},
+		{name: "empty job description", spoil: func(rep *report.Report) { rep.Roles[0].JobDescription = "" }, want: "empty job_description"},
+		{name: "empty match summary", spoil: func(rep *report.Report) { rep.Roles[0].MatchSummary = "" }, want: "empty match_summary"},
+		{name: "empty skill application", spoil: func(rep *report.Report) { rep.Roles[0].SkillApplication = "" }, want: "empty skill_application"},
+		{name: "no development", spoil: func(rep *report.Report) { rep.Roles[0].Development = nil }, want: "no development recommendations"},
+		{name: "empty development item", spoil: func(rep *report.Report) { rep.Roles[0].Development[1] = "" }, want: "empty development recommendation 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,7 +91,7 @@ func TestParseReport(t *testing.T) {
 }
 
 // checkNormalised checks the spelling and probability rules of a parsed report.
-func checkNormalised(t *testing.T, r Request, rep *Report) {
+func checkNormalised(t *testing.T, r report.Request, rep *report.Report) {
 	t.Helper()
 	if got, want := rep.Roles[0].Role, "Data Scientist"; got != want {
 		t.Errorf("Roles[0].Role = %q; want the candidate's spelling %q", got, want)
@@ -102,7 +104,7 @@ func checkNormalised(t *testing.T, r Request, rep *Report) {
 			if m.Skill != r.Skills[i] {
 				t.Errorf("%s skill %d = %q; want %q", rr.Role, i, m.Skill, r.Skills[i])
 			}
-			if m.Match != Weak && m.Match != Medium && m.Match != Strong {
+			if m.Match != report.Weak && m.Match != report.Medium && m.Match != report.Strong {
 				t.Errorf("%s skill %q match = %q; want a capitalised level", rr.Role, m.Skill, m.Match)
 			}
 		}
@@ -112,24 +114,24 @@ func checkNormalised(t *testing.T, r Request, rep *Report) {
 func TestRequestValidate(t *testing.T) {
 	tests := []struct {
 		name string
-		edit func(*Request)
+		edit func(*report.Request)
 		want string
 	}{
-		{"valid", func(*Request) {}, ""},
-		{"no role", func(r *Request) { r.CurrentRole = " " }, "current role is empty"},
-		{"no skills", func(r *Request) { r.Skills = nil }, "no skills"},
-		{"empty skill", func(r *Request) { r.Skills[2] = "" }, "skill 3 is empty"},
-		{"duplicate skill", func(r *Request) { r.Skills[2] = "sql" }, `skill "sql" is listed twice`},
-		{"three candidates", func(r *Request) { r.Candidates = r.Candidates[:3] }, "got 3 candidate roles, want 5"},
-		{"duplicate candidate", func(r *Request) { r.Candidates[1].Role = "data scientist" }, "listed twice"},
-		{"NaN probability", func(r *Request) { r.Candidates[0].Probability = math.NaN() }, "probability NaN"},
-		{"probability above one", func(r *Request) { r.Candidates[0].Probability = 1.5 }, "probability 1.5"},
+		{"valid", func(*report.Request) {}, ""},
+		{"no role", func(r *report.Request) { r.CurrentRole = " " }, "current role is empty"},
+		{"no skills", func(r *report.Request) { r.Skills = nil }, "no skills"},
+		{"empty skill", func(r *report.Request) { r.Skills[2] = "" }, "skill 3 is empty"},
+		{"duplicate skill", func(r *report.Request) { r.Skills[2] = "sql" }, `skill "sql" is listed twice`},
+		{"three candidates", func(r *report.Request) { r.Candidates = r.Candidates[:3] }, "got 3 candidate roles, want 5"},
+		{"duplicate candidate", func(r *report.Request) { r.Candidates[1].Role = "data scientist" }, "listed twice"},
+		{"NaN probability", func(r *report.Request) { r.Candidates[0].Probability = math.NaN() }, "probability NaN"},
+		{"probability above one", func(r *report.Request) { r.Candidates[0].Probability = 1.5 }, "probability 1.5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := testRequest("u1")
 			tt.edit(&r)
-			err := r.validate()
+			err := r.Validate()
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("validate: %v", err)
@@ -151,7 +153,7 @@ func TestPromptHash(t *testing.T) {
 	}
 	same := []struct {
 		name string
-		r    Request
+		r    report.Request
 		m    string
 	}{
 		{"again", testRequest("u1"), DefaultModel},
@@ -165,14 +167,14 @@ func TestPromptHash(t *testing.T) {
 	}
 	edits := []struct {
 		name string
-		edit func(*Request)
+		edit func(*report.Request)
 		m    string
 	}{
-		{"model", func(*Request) {}, "gemini-2.5-pro"},
-		{"role", func(r *Request) { r.CurrentRole = "Chemist" }, DefaultModel},
-		{"skill order", func(r *Request) { r.Skills[0], r.Skills[1] = r.Skills[1], r.Skills[0] }, DefaultModel},
-		{"probability", func(r *Request) { r.Candidates[0].Probability = 0.4 }, DefaultModel},
-		{"candidate", func(r *Request) { r.Candidates[4].Role = "Chef" }, DefaultModel},
+		{"model", func(*report.Request) {}, "gemini-2.5-pro"},
+		{"role", func(r *report.Request) { r.CurrentRole = "Chemist" }, DefaultModel},
+		{"skill order", func(r *report.Request) { r.Skills[0], r.Skills[1] = r.Skills[1], r.Skills[0] }, DefaultModel},
+		{"probability", func(r *report.Request) { r.Candidates[0].Probability = 0.4 }, DefaultModel},
+		{"candidate", func(r *report.Request) { r.Candidates[4].Role = "Chef" }, DefaultModel},
 	}
 	for _, tt := range edits {
 		r := testRequest("u1")
@@ -209,31 +211,31 @@ func TestResponseSchemaFollowsSkills(t *testing.T) {
 func TestParseAnalystReport(t *testing.T) {
 	r := testRequest("u1")
 	analyst := baseReport(r)
-	for i := 3; i < NumRoles; i++ {
-		analyst.Roles[i].Provenance.Source = SourceAnalyst
+	for i := 3; i < report.NumRoles; i++ {
+		analyst.Roles[i].Provenance.Source = report.SourceAnalyst
 		analyst.Roles[i].Provenance.Probability = 0.01
 	}
 	text := mustJSON(t, analyst)
-	got, err := ParseAnalystReport(r, []byte(text))
+	got, err := report.ParseAnalyst(r, []byte(text))
 	if err != nil {
 		t.Fatalf("ParseAnalystReport: %v", err)
 	}
-	if p := got.Roles[3].Provenance; p.Source != SourceAnalyst || p.Probability != 0.01 || p.Replaces != "Data Analyst" {
+	if p := got.Roles[3].Provenance; p.Source != report.SourceAnalyst || p.Probability != 0.01 || p.Replaces != "Data Analyst" {
 		t.Errorf("analyst replacement provenance = %+v; want source analyst, probability 0.01, replacing Data Analyst", p)
 	}
 	if _, err := ParseReport(r, []byte(text)); err == nil || !strings.Contains(err.Error(), `has source "analyst", want "model" or "gemini"`) {
 		t.Errorf("ParseReport of an analyst report = %v; want the source rejected", err)
 	}
-	if _, err := ParseAnalystReport(r, []byte(mustJSON(t, baseReport(r)))); err == nil || !strings.Contains(err.Error(), `has source "gemini", want "model" or "analyst"`) {
+	if _, err := report.ParseAnalyst(r, []byte(mustJSON(t, baseReport(r)))); err == nil || !strings.Contains(err.Error(), `has source "gemini", want "model" or "analyst"`) {
 		t.Errorf("ParseAnalystReport of a Gemini report = %v; want the source rejected", err)
 	}
 	analyst.Roles[4].Provenance.Probability = 1.5
-	if _, err := ParseAnalystReport(r, []byte(mustJSON(t, analyst))); err == nil || !strings.Contains(err.Error(), "probability 1.5") {
+	if _, err := report.ParseAnalyst(r, []byte(mustJSON(t, analyst))); err == nil || !strings.Contains(err.Error(), "probability 1.5") {
 		t.Errorf("ParseAnalystReport with probability 1.5 = %v; want it rejected", err)
 	}
 	analyst.Roles[4].Provenance.Probability = 0
 	analyst.Roles[4].Role = "Graphic Designer"
-	if _, err := ParseAnalystReport(r, []byte(mustJSON(t, analyst))); err == nil || !strings.Contains(err.Error(), `has source "analyst" but is one of the predicted roles`) {
+	if _, err := report.ParseAnalyst(r, []byte(mustJSON(t, analyst))); err == nil || !strings.Contains(err.Error(), `has source "analyst" but is one of the predicted roles`) {
 		t.Errorf("ParseAnalystReport with a candidate as replacement = %v; want it rejected", err)
 	}
 	enum := responseSchema(5).Properties["roles"].Items.Properties["provenance"].Properties["source"].Enum

@@ -19,7 +19,8 @@ const Suffix = ".manifest.json"
 
 // FileRef identifies a file by path, size, modification time and content hash.
 type FileRef struct {
-	// Path is the file's path as the stage was given it.
+	// Path is the file's path: relative to the workdir for a file inside it and absolute for
+	// one outside it when internal/stage recorded it, as the stage was given it otherwise.
 	Path string `json:"path"`
 	// Size is the size in bytes.
 	Size int64 `json:"size"`
@@ -37,7 +38,8 @@ type Manifest struct {
 	Output FileRef `json:"output"`
 	// Version is the skillx version that wrote it.
 	Version string `json:"skillx_version"`
-	// Key is a hash of the stage, version, inputs and parameters: equal keys mean equal work.
+	// Key is a hash of the stage, its algorithm version, inputs and parameters (see stage.Key):
+	// equal keys mean equal work. The skillx version is recorded, not keyed.
 	Key string `json:"key"`
 	// Inputs are the files the stage read.
 	Inputs []FileRef `json:"inputs"`
@@ -75,11 +77,16 @@ func Read(output string) (*Manifest, error) {
 }
 
 // Write describes output (whose size and hash it computes) in its manifest, atomically.
-func Write(output string, m Manifest) error {
+func Write(output string, m Manifest) error { return WriteAs(output, output, m) }
+
+// WriteAs is Write with the output's path recorded as recorded (the stage runner records
+// paths relative to the workdir, so that a workdir named another way is the same workdir).
+func WriteAs(output, recorded string, m Manifest) error {
 	ref, err := HashFile(output, nil)
 	if err != nil {
 		return err
 	}
+	ref.Path = recorded
 	m.Output = ref
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -136,7 +143,9 @@ func HashInputs(previousOutput string, paths []string) ([]FileRef, error) {
 }
 
 // Key returns the work key of a stage run: a hash of the stage name, version, input hashes and
-// parameters (JSON-encoded, so map order does not matter).
+// parameters (JSON-encoded, so map order does not matter). The stages keyed by internal/stage
+// use stage.Key instead, which keys on workdir-relative paths and the stage's algorithm
+// version rather than on the paths as typed and the skillx version.
 func Key(stage, version string, inputs []FileRef, params map[string]any) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "stage=%s\nversion=%s\n", stage, version)

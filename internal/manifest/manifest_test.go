@@ -74,3 +74,22 @@ func TestHashFileReusesKnownHash(t *testing.T) {
 		t.Errorf("HashFile after touch = %s; want a fresh hash %s", got.SHA256, abc)
 	}
 }
+
+func TestWriteAsRecordsTheGivenPath(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.parquet")
+	os.WriteFile(out, []byte("output"), 0o644)
+	if err := WriteAs(out, "data/out.parquet", Manifest{Stage: "clean", Key: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Output.Path != "data/out.parquet" || m.Output.Size != 6 || len(m.Output.SHA256) != 64 {
+		t.Errorf("WriteAs recorded %+v; want path data/out.parquet, size 6 and a sha256", m.Output)
+	}
+	if err := Check(out, "clean"); err != nil {
+		t.Errorf("Check after WriteAs: %v", err)
+	}
+}

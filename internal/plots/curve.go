@@ -39,11 +39,21 @@ const noValidation = "no validation set"
 // strictly increasing, when a series is neither empty nor as long as epochs, when every series
 // is empty, when a value is not finite, or when a non-negative best is not in epochs.
 func TrainingCurve(path string, epochs []int, trainLoss, valLoss, trainAcc, valAcc []float64, best int, title string) error {
+	data, err := TrainingCurvePNG(path, epochs, trainLoss, valLoss, trainAcc, valAcc, best, title)
+	if err != nil {
+		return err
+	}
+	return writePNG(path, data)
+}
+
+// TrainingCurvePNG draws what TrainingCurve writes and returns the PNG, for a caller that
+// publishes it with other files; name names the figure in errors.
+func TrainingCurvePNG(name string, epochs []int, trainLoss, valLoss, trainAcc, valAcc []float64, best int, title string) ([]byte, error) {
 	panels, _, err := curvePanels(epochs, trainLoss, valLoss, trainAcc, valAcc, best, title)
 	if err != nil {
-		return fmt.Errorf("training curve %s: %w", path, err)
+		return nil, fmt.Errorf("training curve %s: %w", name, err)
 	}
-	return render(path, curveWidth, curveHeight, func(c draw.Canvas) {
+	return encodePNG(name, curveWidth, curveHeight, func(c draw.Canvas) {
 		tiles := draw.Tiles{Rows: len(panels), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6),
 			PadLeft: vg.Points(6), PadRight: vg.Points(12), PadY: vg.Points(14)}
 		grid := make([][]*plot.Plot, len(panels))

@@ -35,9 +35,19 @@ const (
 // is empty or not square, when labels does not match it, when classes is empty, repeats a class
 // or holds one out of range, or when a count is negative or not finite.
 func ConfusionHeatmap(path string, confusion [][]float64, labels []string, classes []int, title string) error {
+	data, err := ConfusionHeatmapPNG(path, confusion, labels, classes, title)
+	if err != nil {
+		return err
+	}
+	return writePNG(path, data)
+}
+
+// ConfusionHeatmapPNG draws what ConfusionHeatmap writes and returns the PNG, for a caller
+// that publishes it with other files; name names the figure in errors.
+func ConfusionHeatmapPNG(name string, confusion [][]float64, labels []string, classes []int, title string) ([]byte, error) {
 	shares, err := rowShares(confusion, labels, classes)
 	if err != nil {
-		return fmt.Errorf("confusion heatmap %s: %w", path, err)
+		return nil, fmt.Errorf("confusion heatmap %s: %w", name, err)
 	}
 	m := len(classes)
 	names := make([]string, m)
@@ -72,7 +82,7 @@ func ConfusionHeatmap(path string, confusion [][]float64, labels []string, class
 	hm.Min, hm.Max = 0, 1
 	p.Add(hm, &cellText{grid: g, colors: colors, size: max(5, min(8, cell*0.45))})
 
-	return render(path, heatmapWidth, heatmapHeight, func(c draw.Canvas) {
+	return encodePNG(name, heatmapWidth, heatmapHeight, func(c draw.Canvas) {
 		c = draw.Crop(c, vg.Points(4), -vg.Points(4), vg.Points(4), -vg.Points(6))
 		left := draw.Crop(c, 0, -colorBarStrip, 0, 0)
 		p.Draw(left)

@@ -41,15 +41,21 @@ func newPlot(titleSize, labelSize, tickSize vg.Length) *plot.Plot {
 	return p
 }
 
-// render draws a figure of w×h onto a PNG canvas and writes it to path atomically.
-func render(path string, w, h vg.Length, drawFig func(c draw.Canvas)) error {
+// encodePNG draws a figure of w×h onto a PNG canvas and returns the PNG; name names the
+// figure in errors.
+func encodePNG(name string, w, h vg.Length, drawFig func(c draw.Canvas)) ([]byte, error) {
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
 	drawFig(draw.New(img))
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
-		return fmt.Errorf("encode png %s: %w", path, err)
+		return nil, fmt.Errorf("encode png %s: %w", name, err)
 	}
-	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
+	return buf.Bytes(), nil
+}
+
+// writePNG writes an encoded PNG to path atomically.
+func writePNG(path string, data []byte) error {
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("write png %s: %w", path, err)
 	}
 	return nil

@@ -49,7 +49,10 @@ type csvReader struct {
 	// line of the record is read as it stands, quotes and all, as in
 	// O*NET's files, instead of being an error record.
 	plain bool
-	dec   *textDecoder
+	// strict is Options.StrictQuotes (CSV only): bad quoting makes the record's first line
+	// an error record.
+	strict bool
+	dec    *textDecoder
 
 	header      []string
 	nfields     int
@@ -76,15 +79,18 @@ type csvReader struct {
 	quoteOpen int  // offset of the opening quote when parse ends inside a quoted field
 }
 
-func newCSV(in *input, counter *countingReader, closer func() error, name string, format Format, delim byte, maxRec int, enc Encoding) (*csvReader, error) {
+// newCSV reads the header of a CSV or TSV input and returns its reader; opts gives the
+// encoding and the quoting rules.
+func newCSV(in *input, counter *countingReader, closer func() error, name string, format Format, delim byte, maxRec int, opts Options) (*csvReader, error) {
+	plain := format == FormatTSV
 	c := &csvReader{in: in, counter: counter, closer: closer, name: name, format: format, delim: delim, maxRec: maxRec,
-		plain: format == FormatTSV, dec: newTextDecoder(enc)}
+		plain: plain, strict: opts.StrictQuotes && !plain, dec: newTextDecoder(opts.Encoding)}
 	c.cls[delim] = clsDelim
 	c.cls['\n'] = clsLine
 	c.cls['"'] = clsQuote
 	rec, err := c.read(true)
 	if err == io.EOF {
-		return nil, fmt.Errorf("read %s: empty file: a header row is required", name)
+		return nil, fmt.Errorf("read %s: %w", name, ErrEmpty)
 	}
 	if err != nil {
 		return nil, err
@@ -212,6 +218,9 @@ func (c *csvReader) read(header bool) (*Record, error) {
 		if c.plain && (c.anomaly || (!header && embedded > 0 && len(c.spans) != c.nfields)) {
 			return c.plainLine(header)
 		}
+		if c.strict && (c.anomaly || c.bareQuote > 0 || (!header && embedded > 0 && len(c.spans) != c.nfields)) {
+			return c.firstLine(header, ErrQuote, c.strictMessage(embedded))
+		}
 		if !header && embedded > 0 && c.anomaly && len(c.spans) != c.nfields {
 			// A stray quote made this record swallow the lines after it:
 			// report only its first line and resync at the next one.
@@ -264,22 +273,28 @@ func (c *csvReader) firstLine(header bool, kind error, msg string) (*Record, err
 	if c.plain && kind == ErrQuote {
 		return c.plainLine(header)
 	}
-	in := c.in
-	data := in.window()
-	next := len(data)
-	line := data
-	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
-		line, next = data[:nl], nl+1
+	rec, _, done, err := c.takeLine(header)
+	if done {
+		return rec, err
 	}
-	line = trimCR(line)
-	if len(line) > c.maxRec {
-		return c.oversize(header)
-	}
-	rec := c.start(header, in.line, line)
-	in.pos += next
-	in.line++
 	rec.Err = c.recordError(rec, kind, msg)
 	return rec, nil
+}
+
+// takeLine consumes the first physical line of the window and starts its record, to be
+// filled by the caller. When the line is longer than maxRec, the record is an ErrTooLong one,
+// and done is set: the caller returns it (and err) as it is.
+func (c *csvReader) takeLine(header bool) (rec *Record, line []byte, done bool, err error) {
+	in := c.in
+	line, next := c.windowLine()
+	if len(line) > c.maxRec {
+		rec, err := c.tooLong(header)
+		return rec, nil, true, err
+	}
+	rec = c.start(header, in.line, line)
+	in.pos += next
+	in.line++
+	return rec, line, false, nil
 }
 
 // oversize handles a record longer than maxRec. If its first line alone is
@@ -294,13 +309,44 @@ func (c *csvReader) oversize(header bool) (*Record, error) {
 		return c.firstLine(header, ErrQuote, fmt.Sprintf(
 			"unterminated quoted field starting at line %d (not closed within %d bytes)", in.line, c.maxRec))
 	}
-	raw, no, res := in.nextLine(c.maxRec, &c.scratch)
+	return c.tooLong(header)
+}
+
+// tooLong skips the first line of the window, longer than maxRec, as an ErrTooLong record
+// whose Raw holds its first maxRec bytes.
+func (c *csvReader) tooLong(header bool) (*Record, error) {
+	raw, no, res := c.in.nextLine(c.maxRec, &c.scratch)
 	if res == lineFatal {
-		return nil, in.fatal()
+		return nil, c.in.fatal()
 	}
 	rec := c.start(header, no, raw)
 	rec.Err = c.recordError(rec, ErrTooLong, fmt.Sprintf("line longer than %d bytes (MaxRecordBytes)", c.maxRec))
 	return rec, nil
+}
+
+// windowLine returns the first physical line of the window, without its line ending, and
+// the offset in the window where the next line starts.
+func (c *csvReader) windowLine() (line []byte, next int) {
+	data := c.in.window()
+	next = len(data)
+	line = data
+	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
+		line, next = data[:nl], nl+1
+	}
+	return trimCR(line), next
+}
+
+// strictMessage says why Options.StrictQuotes rejects the record parse has just read, which
+// spans embedded+1 lines.
+func (c *csvReader) strictMessage(embedded int64) string {
+	switch {
+	case c.bareQuote > 0:
+		return fmt.Sprintf(`bad quoting: field %d has a quote inside an unquoted field`, c.bareQuote)
+	case c.anomaly:
+		return "bad quoting: text follows a closing quote"
+	}
+	return fmt.Sprintf("bad quoting: a quoted field opened on this line spans %d lines and the record has %d fields instead of %d",
+		embedded+1, len(c.spans), c.nfields)
 }
 
 // buildFields turns the spans found by parse into strings: one piece of the arena per record
@@ -381,26 +427,10 @@ func (c *csvReader) position(header bool, i int) TextPosition {
 // processing (TSV's fallback, see csvReader.plain): fields are split on the
 // delimiter and quotes are ordinary characters.
 func (c *csvReader) plainLine(header bool) (*Record, error) {
-	in := c.in
-	data := in.window()
-	next := len(data)
-	line := data
-	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
-		line, next = data[:nl], nl+1
+	rec, line, done, err := c.takeLine(header)
+	if done {
+		return rec, err
 	}
-	line = trimCR(line)
-	if len(line) > c.maxRec {
-		raw, no, res := in.nextLine(c.maxRec, &c.scratch)
-		if res == lineFatal {
-			return nil, in.fatal()
-		}
-		rec := c.start(header, no, raw)
-		rec.Err = c.recordError(rec, ErrTooLong, fmt.Sprintf("line longer than %d bytes (MaxRecordBytes)", c.maxRec))
-		return rec, nil
-	}
-	rec := c.start(header, in.line, line)
-	in.pos += next
-	in.line++
 	if header {
 		c.headerLine, c.headerLines = rec.Line, 1
 	}

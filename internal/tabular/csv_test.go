@@ -280,6 +280,57 @@ func TestCSVHeaderErrors(t *testing.T) {
 				t.Errorf("NewReader(%q) error = %q; want it to contain %q", tt.in, err, w)
 			}
 		}
+		if empty := tt.want[len(tt.want)-1] == "empty file"; errors.Is(err, ErrEmpty) != empty {
+			t.Errorf("NewReader(%q) error %q wraps ErrEmpty: %v; want %v", tt.in, err, !empty, empty)
+		}
+	}
+}
+
+// TestCSVStrictQuotes checks Options.StrictQuotes: the records the lenient reader keeps with
+// bad quoting become ErrQuote records of their first line, reading resumes on the next line,
+// and good quoting (escaped quotes, a quoted field over two lines) is read as usual.
+func TestCSVStrictQuotes(t *testing.T) {
+	in := "a,b,c\n" +
+		"1,x\"y,z\n" + // line 2: a quote inside an unquoted field
+		"2,\"x\"y,z\n" + // line 3: text after a closing quote
+		"3,\"open,z\n" + // line 4: a quote that closes on line 5 into a wrong record
+		"4,\"p\",z\n" +
+		"5,\"two\nlines\",\"q\"\"r\"\n" + // lines 6-7: good
+		"6,\"never closed\n"
+	want := []rec{
+		{row: 1, line: 2, raw: `1,x"y,z`, err: "field 2 has a quote inside an unquoted field"},
+		{row: 2, line: 3, raw: `2,"x"y,z`, err: "text follows a closing quote"},
+		{row: 3, line: 4, raw: `3,"open,z`, err: "bad quoting"},
+		{row: 4, line: 5, fields: []string{"4", "p", "z"}, raw: `4,"p",z`},
+		{row: 5, line: 6, fields: []string{"5", "two\nlines", `q"r`}, raw: "5,\"two\nlines\",\"q\"\"r\""},
+		{row: 6, line: 8, raw: `6,"never closed`, err: "unterminated quoted field starting at line 8"},
+	}
+	for _, bs := range bufSizes {
+		r, err := NewReader(strings.NewReader(in), "s.csv", Options{Delimiter: ',', StrictQuotes: true, bufSize: bs})
+		if err != nil {
+			t.Fatalf("NewReader: %v", err)
+		}
+		got := readAll(t, r)
+		if !sameRecs(got, want) {
+			t.Errorf("bufSize %d: StrictQuotes records\n got %v\nwant %v", bs, got, want)
+		}
+		for _, g := range got {
+			if g.err != "" && !strings.HasPrefix(g.err, "s.csv line ") {
+				t.Errorf("bufSize %d: error %q does not name the file and line", bs, g.err)
+			}
+		}
+	}
+	// The lenient reader keeps lines 2 and 3 as records.
+	r, err := NewReader(strings.NewReader(in), "s.csv", Options{Delimiter: ','})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, r); len(got) < 2 || got[0].err != "" || got[1].err != "" {
+		t.Errorf("lenient records %v; want lines 2 and 3 read as records", got)
+	}
+	if _, err := NewReader(strings.NewReader("a,b\"c\n1,2\n"), "h.csv", Options{StrictQuotes: true}); err == nil ||
+		!strings.Contains(err.Error(), "h.csv header") || !errors.Is(err, ErrQuote) {
+		t.Errorf("strict header with a bare quote: error %v; want an ErrQuote naming h.csv header", err)
 	}
 }
 
@@ -331,6 +382,27 @@ func TestDetectDelimiter(t *testing.T) {
 		}
 		if r.Format() != FormatCSV {
 			t.Errorf("Format() for %q = %v; want csv", tt.in, r.Format())
+		}
+	}
+}
+
+func TestFindColumn(t *testing.T) {
+	header := []string{"Job Id", " role ", "Role", "skills", "SKILLS"}
+	tests := []struct {
+		name string
+		want int
+	}{
+		{"Job Id", 0},
+		{"Role", 2},   // the exact match wins over an earlier loose one
+		{"skills", 3}, // exact
+		{"ROLE", 1},   // the first loose match: case and spaces ignored
+		{" job id ", 0},
+		{"Contact", -1},
+		{"", -1},
+	}
+	for _, tt := range tests {
+		if got := FindColumn(header, tt.name); got != tt.want {
+			t.Errorf("FindColumn(%q, %q) = %d; want %d", header, tt.name, got, tt.want)
 		}
 	}
 }

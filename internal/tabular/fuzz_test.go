@@ -15,7 +15,7 @@ import (
 // and that every line of the input is accounted for exactly once: by the
 // header, by one record (good or not) whose Raw is exactly those lines, or by
 // being empty. Where encoding/csv reads the input without complaint, both
-// readers must agree on every field.
+// readers must agree on every field, with and without StrictQuotes.
 func FuzzCSV(f *testing.F) {
 	seeds := []string{
 		"a,b\n1,2\n",
@@ -30,7 +30,7 @@ func FuzzCSV(f *testing.F) {
 		f.Add([]byte(s), uint8(i), uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, buf, maxRec uint8) {
-		opts := Options{bufSize: int(buf), MaxRecordBytes: int(maxRec)}
+		opts := Options{bufSize: int(buf), MaxRecordBytes: int(maxRec), StrictQuotes: buf&2 != 0}
 		if buf%2 == 0 {
 			opts.Delimiter = ','
 		}

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -70,35 +68,6 @@ func sameRecs(got, want []rec) bool {
 		}
 	}
 	return true
-}
-
-// sharedDir returns ../shared/datasets relative to the module root, skipping
-// the test (or failing it when SKILLX_REQUIRE_SHARED=1) if it is absent.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := wd
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod above %s", wd)
-		}
-		dir = parent
-	}
-	ds := filepath.Join(dir, "..", "shared", "datasets")
-	if _, err := os.Stat(ds); err != nil {
-		if os.Getenv("SKILLX_REQUIRE_SHARED") == "1" {
-			t.Fatalf("shared datasets not found at %s (SKILLX_REQUIRE_SHARED=1)", ds)
-		}
-		t.Skipf("shared datasets not found at %s; skipping real-data test", ds)
-	}
-	return ds
 }
 
 // bufSizes are the read-buffer sizes every text test runs with: tiny ones

@@ -227,7 +227,7 @@ func newReader(r io.Reader, name string, opts Options, closeFile func() error) (
 		if d == 0 {
 			d = detectDelimiter(sample, in.done())
 		}
-		rd, err = newCSV(in, counter, closer, name, FormatCSV, d, maxRec, opts.Encoding)
+		rd, err = newCSV(in, counter, closer, name, FormatCSV, d, maxRec, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -239,7 +239,7 @@ func newReader(r io.Reader, name string, opts Options, closeFile func() error) (
 		if d == 0 {
 			d = '\t'
 		}
-		rd, err = newCSV(in, counter, closer, name, FormatTSV, d, maxRec, opts.Encoding)
+		rd, err = newCSV(in, counter, closer, name, FormatTSV, d, maxRec, opts)
 		if err != nil {
 			return nil, err
 		}

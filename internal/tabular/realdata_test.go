@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 // realStats reads a whole file and returns its good records, its error
@@ -40,7 +42,7 @@ func realStats(t *testing.T, path string, opts Options) (r Reader, good int, bad
 }
 
 func TestKaggleSample(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "kaggle-job-descriptions", "job_descriptions_sample.csv")
+	path := testenv.Shared(t, "datasets/kaggle-job-descriptions/job_descriptions_sample.csv")
 	for _, bs := range []int{0, 4096} {
 		r, good, bad, _ := realStats(t, path, Options{bufSize: bs})
 		if good != 2912 || len(bad) != 0 {
@@ -57,7 +59,7 @@ func TestKaggleSample(t *testing.T) {
 }
 
 func TestONETOccupationData(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "onet-29.2", "Occupation Data.txt")
+	path := testenv.Shared(t, "datasets/onet-29.2/Occupation Data.txt")
 	r, good, bad, last := realStats(t, path, Options{})
 	if r.Format() != FormatTSV {
 		t.Errorf("Format() = %v; want tsv (a .txt file with tabs)", r.Format())
@@ -76,7 +78,7 @@ func TestONETOccupationData(t *testing.T) {
 // TestONETAll reads every O*NET table and checks that no line is lost: good
 // plus error records equal the file's non-empty lines minus the header.
 func TestONETAll(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "onet-29.2")
+	dir := testenv.Shared(t, "datasets/onet-29.2")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	for _, path := range files {
 		if filepath.Base(path) == "Read Me.txt" {
@@ -104,7 +106,7 @@ func TestONETAll(t *testing.T) {
 // count: the last record is truncated inside a quoted field and must come
 // back as an error record holding the cut line, not a crash or a lost line.
 func TestLinkedInHeads(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "linkedin-2024-job-skills")
+	dir := testenv.Shared(t, "datasets/linkedin-2024-job-skills")
 	tests := []struct {
 		file    string
 		columns int
@@ -138,7 +140,7 @@ func TestLinkedInHeads(t *testing.T) {
 }
 
 func TestRealGzipRoundTrip(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "kaggle-job-descriptions", "job_descriptions_sample.csv")
+	path := testenv.Shared(t, "datasets/kaggle-job-descriptions/job_descriptions_sample.csv")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

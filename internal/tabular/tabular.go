@@ -81,6 +81,14 @@ type Options struct {
 	// (ErrTooLong, or ErrQuote for a quoted field that does not close), and
 	// memory stays bounded.
 	MaxRecordBytes int
+	// StrictQuotes makes CSV quoting strict, for callers that keep fields exactly as the file
+	// wrote them and want no guesses (see internal/benchdata): a quote inside an unquoted
+	// field, text after a closing quote, or a quoted field that spans lines without closing
+	// into a record of the header's number of fields makes the record's first line an error
+	// record (ErrQuote), and reading resumes at the next line. By default such records are
+	// kept as leniently as Python's csv reads them. It does not apply to TSV, which reads a
+	// line whose quoting does not work out as plain text.
+	StrictQuotes bool
 
 	// Tee, when set, receives the bytes of a CSV, TSV or JSON Lines input as they are read,
 	// before gzip decompression: every byte of it once Next has returned io.EOF (Parquet, read
@@ -173,6 +181,10 @@ var (
 	ErrJSON = errors.New("invalid JSON")
 )
 
+// ErrEmpty is wrapped by the error of Open and NewReader for a CSV or TSV input with no header
+// row (nothing at all, or nothing but blank lines).
+var ErrEmpty = errors.New("empty file: a header row is required")
+
 // RecordError describes a record-level problem. It is the type of Record.Err.
 type RecordError struct {
 	File string // the file name given to Open or NewReader
@@ -221,4 +233,21 @@ func checkHeader(name string, header []string) error {
 		parts[i] = fmt.Sprintf("%q at columns %s", d, strings.Join(ps, ", "))
 	}
 	return fmt.Errorf("read %s: duplicate column names in header: %s; rename the columns so each name is unique", name, strings.Join(parts, "; "))
+}
+
+// FindColumn returns the index of the column called name in header: the first exact match,
+// else the first whose name equals name ignoring case and surrounding spaces; -1 if there is
+// none.
+func FindColumn(header []string, name string) int {
+	for i, h := range header {
+		if h == name {
+			return i
+		}
+	}
+	for i, h := range header {
+		if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) {
+			return i
+		}
+	}
+	return -1
 }
