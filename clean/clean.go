@@ -15,6 +15,7 @@ import (
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/stage"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // StageName names the stage in manifests and logs.
@@ -386,8 +387,8 @@ func (c *memo[V]) get(key string) V {
 
 // roleNames returns the display form and key of a role name.
 func roleNames(role string) [2]string {
-	display := NormalizeRole(role)
-	return [2]string{display, RoleKey(display)}
+	display := textnorm.NormalizeRole(role)
+	return [2]string{display, textnorm.RoleKey(display)}
 }
 
 // normalizeNonEmpty is NormalizeText, skipping the empty string.
@@ -395,5 +396,5 @@ func normalizeNonEmpty(s string) string {
 	if s == "" {
 		return ""
 	}
-	return NormalizeText(s)
+	return textnorm.NormalizeText(s)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // rawColumns are the columns of data/raw/postings.parquet that clean reads, in the order of
@@ -214,7 +215,7 @@ func (d *deduper) merge(g *parquetio.Columns, c *combo) {
 			PostingID: id, Source: indexedValue(g, colSource, c.first), SourceFile: indexedValue(g, colSourceFile, c.first),
 			SourceRow: g.Int64s(colSourceRow)[c.first], Role: display, RoleKey: roleKey, RoleOriginal: strings.TrimSpace(rawRole),
 			Title: title, SkillsText: skillsText, Skills: phrases, Description: desc,
-			Responsibilities: NormalizeText(respDict[respIdx[c.first]]),
+			Responsibilities: textnorm.NormalizeText(respDict[respIdx[c.first]]),
 		})
 		d.res.Duplicates-- // the first row is not a duplicate
 	}

@@ -3,6 +3,8 @@ package clean
 import (
 	"strings"
 	"testing"
+
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // TestNormalizeRoleKaggle checks that NormalizeRole keeps every Kaggle
@@ -13,20 +15,20 @@ func TestNormalizeRoleKaggle(t *testing.T) {
 	keys := map[string]string{}
 	for _, rs := range roles {
 		role := rs[0]
-		got := NormalizeRole(role)
+		got := textnorm.NormalizeRole(role)
 		if want := strings.Join(strings.Fields(role), " "); got != want {
-			t.Errorf("NormalizeRole(%q) = %q; want %q (only white space changed)", role, got, want)
+			t.Errorf("textnorm.NormalizeRole(%q) = %q; want %q (only white space changed)", role, got, want)
 		}
-		if again := NormalizeRole(got); again != got {
-			t.Errorf("NormalizeRole(%q) = %q; want it unchanged (idempotent)", got, again)
+		if again := textnorm.NormalizeRole(got); again != got {
+			t.Errorf("textnorm.NormalizeRole(%q) = %q; want it unchanged (idempotent)", got, again)
 		}
-		key := RoleKey(role)
+		key := textnorm.RoleKey(role)
 		if other, ok := keys[key]; ok {
-			t.Errorf("RoleKey(%q) = RoleKey(%q) = %q; want distinct keys", role, other, key)
+			t.Errorf("textnorm.RoleKey(%q) = textnorm.RoleKey(%q) = %q; want distinct keys", role, other, key)
 		}
 		keys[key] = role
-		if up := RoleKey(strings.ToUpper(role)); up != key {
-			t.Errorf("RoleKey(%q) = %q; want %q, the key of %q", strings.ToUpper(role), up, key, role)
+		if up := textnorm.RoleKey(strings.ToUpper(role)); up != key {
+			t.Errorf("textnorm.RoleKey(%q) = %q; want %q, the key of %q", strings.ToUpper(role), up, key, role)
 		}
 	}
 }

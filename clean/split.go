@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // SplitSkills splits a posting's skills text into skill phrases. It takes
@@ -692,7 +694,7 @@ func appendPhrase(out []string, p string, dedupe bool) []string {
 // cleanPhrase normalises p and removes separator artefacts from its ends.
 // It returns "" for a phrase with no letter or digit.
 func cleanPhrase(p string) string {
-	p = NormalizeText(p)
+	p = textnorm.NormalizeText(p)
 	for {
 		before := p
 		for len(p) > 0 && isPhraseEdge(p[0]) {

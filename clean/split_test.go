@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/skillx/skillx/internal/testenv"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 func TestSplitSkills(t *testing.T) {
@@ -330,7 +331,7 @@ func TestSplitSkillsKaggle(t *testing.T) {
 			t.Errorf("role %q: SplitSkills(%q) = %q; lost or added letters", role, text, got)
 		}
 		for _, p := range got {
-			if p == "" || p != NormalizeText(p) {
+			if p == "" || p != textnorm.NormalizeText(p) {
 				t.Errorf("role %q: SplitSkills(%q) has phrase %q, which is empty or not normalised", role, text, p)
 			}
 			if n := utf8.RuneCountInString(withoutGroups(p)); n > 80 {
@@ -578,7 +579,7 @@ func FuzzSplitSkills(f *testing.F) {
 		}
 		got := SplitSkills(s)
 		for i, p := range got {
-			if p == "" || NormalizeText(p) != p {
+			if p == "" || textnorm.NormalizeText(p) != p {
 				t.Errorf("SplitSkills(%q) = %q; phrase %q is empty or not normalised", s, got, p)
 			}
 			for _, q := range got[:i] {

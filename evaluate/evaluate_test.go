@@ -10,6 +10,7 @@ import (
 
 	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
 	"github.com/skillx/skillx/internal/testmodel"
@@ -165,7 +166,7 @@ func TestEvaluateRefusesAnotherSplit(t *testing.T) {
 	}
 
 	// Features rebuilt with other samples after train: other examples, so another split.
-	if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderHashing}, Samples: 6, Seed: 2}); err != nil {
+	if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: encoder.Options{Kind: encoder.KindHashing}, Samples: 6, Seed: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Run(ctx, Config{Workdir: work, Seed: 1, Queries: 1}); err == nil || !strings.Contains(err.Error(), "run `skillx train` again") {

@@ -38,7 +38,7 @@ type Config struct {
 	// Workdir holds data/, models/ and reports/.
 	Workdir string
 	// Encoder chooses and tunes the encoder.
-	Encoder EncoderOptions
+	Encoder encoder.Options
 	// Samples is how many samples of 3 to 6 phrases each posting adds (K); 0 means none.
 	Samples int
 	// Seed seeds the samples.
@@ -146,7 +146,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	params := map[string]any{"encoder": resolved.Kind, "samples": cfg.Samples, "seed": cfg.Seed, "max_length": cfg.Encoder.MaxLength,
 		"tfidf": tfidf.DefaultOptions(), "tfidf_version": tfidf.Version, "example_kinds": exampleKinds}
 	outputs := []string{exPath, embPath, tfPath}
-	if resolved.Kind == EncoderCorpus {
+	if resolved.Kind == encoder.KindCorpus {
 		params["corpus"], params["corpus_version"] = encoder.DefaultCorpusOptions(), encoder.CorpusVersion
 		outputs = append(outputs, resolved.Corpus)
 		res.Corpus = resolved.Corpus
@@ -291,7 +291,7 @@ func build(ctx context.Context, r *stage.Runner, cfg Config, resolved encoder.Ch
 
 	// 3. The encoder: the corpus encoder is fitted here, on the same documents.
 	var enc encoder.Encoder
-	if resolved.Kind == EncoderCorpus {
+	if resolved.Kind == encoder.KindCorpus {
 		fitStart := time.Now()
 		corpus, err := encoder.FitCorpus(ctx, tfModel, docs, encoder.DefaultCorpusOptions())
 		if err != nil {

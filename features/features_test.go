@@ -12,6 +12,7 @@ import (
 	"github.com/skillx/skillx/internal/bertmodel"
 	"github.com/skillx/skillx/internal/embstore"
 	"github.com/skillx/skillx/internal/encoder"
+	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
 	"github.com/skillx/skillx/internal/parquetio"
@@ -62,7 +63,7 @@ var testPostings = []records.CleanPosting{
 func TestRunHashingThenCache(t *testing.T) {
 	work := t.TempDir()
 	writeClean(t, work, testPostings)
-	cfg := Config{Workdir: work, Samples: 3, Seed: 7, Version: "t", Encoder: EncoderOptions{Kind: EncoderHashing}}
+	cfg := Config{Workdir: work, Samples: 3, Seed: 7, Version: "t", Encoder: encoder.Options{Kind: encoder.KindHashing}}
 	res, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -195,22 +196,22 @@ func TestSamples(t *testing.T) {
 
 func TestResolveEncoder(t *testing.T) {
 	work := t.TempDir()
-	if _, err := (EncoderOptions{Kind: EncoderMiniLM}).Resolve(work); err == nil || !strings.Contains(err.Error(), "make models") {
+	if _, err := (encoder.Options{Kind: encoder.KindMiniLM}).Resolve(work); err == nil || !strings.Contains(err.Error(), "make models") {
 		t.Errorf("minilm without files = %v; want an error naming make models", err)
 	}
-	if _, err := (EncoderOptions{Kind: "bert"}).Resolve(work); err == nil {
+	if _, err := (encoder.Options{Kind: "bert"}).Resolve(work); err == nil {
 		t.Errorf("unknown encoder kind accepted")
 	}
-	r, err := (EncoderOptions{}).Resolve(work)
-	if err != nil || r.Kind != EncoderCorpus || !strings.Contains(r.Fallback, "corpus encoder") || r.Corpus != CorpusPath(work) {
+	r, err := (encoder.Options{}).Resolve(work)
+	if err != nil || r.Kind != encoder.KindCorpus || !strings.Contains(r.Fallback, "corpus encoder") || r.Corpus != layout.Corpus(work) {
 		t.Errorf("auto without files = %+v, %v; want the corpus encoder with a fallback note", r, err)
 	}
-	if _, err := r.Open(EncoderOptions{}); err == nil || !strings.Contains(err.Error(), "skillx features") {
+	if _, err := r.Open(encoder.Options{}); err == nil || !strings.Contains(err.Error(), "skillx features") {
 		t.Errorf("opening the corpus encoder before features = %v; want an error naming the features stage", err)
 	}
-	for id, want := range map[string]string{"": "", "hashing-v1-384": EncoderHashing, "corpus-v1-256:abc": EncoderCorpus, "minilm:1a2b": EncoderMiniLM} {
-		if got := KindOf(id); got != want {
-			t.Errorf("KindOf(%q) = %q, want %q", id, got, want)
+	for id, want := range map[string]string{"": "", "hashing-v1-384": encoder.KindHashing, "corpus-v1-256:abc": encoder.KindCorpus, "minilm:1a2b": encoder.KindMiniLM} {
+		if got := encoder.KindOf(id); got != want {
+			t.Errorf("encoder.KindOf(%q) = %q, want %q", id, got, want)
 		}
 	}
 }
@@ -225,14 +226,14 @@ func TestRunCorpusFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(res.Encoder, "corpus-v1-") || !strings.Contains(res.Fallback, "corpus encoder") || res.Corpus != CorpusPath(work) {
+	if !strings.HasPrefix(res.Encoder, "corpus-v1-") || !strings.Contains(res.Fallback, "corpus encoder") || res.Corpus != layout.Corpus(work) {
 		t.Fatalf("encoder %q fallback %q corpus %q; want the corpus encoder, named as a fallback", res.Encoder, res.Fallback, res.Corpus)
 	}
 	checkOutputs(t, work, res)
 	if _, err := manifest.Read(res.Corpus); err != nil {
 		t.Errorf("the corpus encoder has no manifest: %v", err)
 	}
-	enc, err := (Resolved{Kind: EncoderCorpus, Corpus: res.Corpus, TFIDF: res.TFIDF}).Open(EncoderOptions{})
+	enc, err := (encoder.Choice{Kind: encoder.KindCorpus, Corpus: res.Corpus, TFIDF: res.TFIDF}).Open(encoder.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +285,7 @@ func TestRunONNX(t *testing.T) {
 	ortlibtest.Init(t)
 	tok := findTokenizer(t)
 	work := t.TempDir()
-	dir := DefaultModelDir(work)
+	dir := layout.MiniLMDir(work)
 	if _, err := bertmodel.WriteFile(filepath.Join(dir, "onnx", "model.onnx"), bertmodel.Tiny()); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@
 //
 //  1. embeds the skills joined with ", " (as the training texts are) with the classifier's own
 //     encoder, runs models/classifier.onnx through ONNX Runtime and takes the report.NumRoles
-//     most probable roles other than the person's current role (compared with clean.RoleKey);
+//     most probable roles other than the person's current role (compared with textnorm.RoleKey);
 //  2. has an analyst judge and explain those roles: Google Gemini through package gemini, or,
 //     without an API key (or with Config.Offline), the offline analyst, which writes the same
 //     JSON from the role catalog (data/clean/roles.parquet) and the cosine similarity between

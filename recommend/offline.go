@@ -8,9 +8,9 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/report"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // OfflineVersion names the offline analyst's method; it is part of every offline report's key.
@@ -108,7 +108,7 @@ type rolePhrase struct {
 
 // roleName is what near-duplicate tests need of a role name.
 type roleName struct {
-	key   string       // clean.RoleKey
+	key   string       // textnorm.RoleKey
 	words []string     // roleNameWords
 	cr    *catalogRole // the catalog's role (nil when the catalog does not have it)
 }
@@ -119,7 +119,7 @@ type offlineAnalyst struct {
 	encoder string
 	th      Thresholds
 	shared  bool                    // similarity bounded by shared words (hashing encoder)
-	roles   map[string]*catalogRole // by clean.RoleKey
+	roles   map[string]*catalogRole // by textnorm.RoleKey
 	vecs    map[string][]float32    // skill text -> vector
 	generic map[string]bool         // generic words of skill phrases (genericWords)
 	found   int                     // generic words found in the catalog's phrases
@@ -146,13 +146,13 @@ func newOfflineAnalyst(encoderID string, roles []records.Role, vecs map[string][
 		}
 		key := r.RoleKey
 		if key == "" {
-			key = clean.RoleKey(r.Role)
+			key = textnorm.RoleKey(r.Role)
 		}
 		a.roles[key] = cr
 	}
 	a.known = make(map[string]roleName, len(roles))
 	for _, r := range roles {
-		k := clean.RoleKey(r.Role)
+		k := textnorm.RoleKey(r.Role)
 		a.known[r.Role] = roleName{key: k, words: roleNameWords(r.Role), cr: a.roles[k]}
 	}
 	return a
@@ -163,16 +163,16 @@ func (a *offlineAnalyst) roleName(name string) roleName {
 	if rn, ok := a.known[name]; ok {
 		return rn
 	}
-	k := clean.RoleKey(name)
+	k := textnorm.RoleKey(name)
 	return roleName{key: k, words: roleNameWords(name), cr: a.roles[k]}
 }
 
-// roleKey returns clean.RoleKey(name), worked out once for the catalog's roles.
+// roleKey returns textnorm.RoleKey(name), worked out once for the catalog's roles.
 func (a *offlineAnalyst) roleKey(name string) string {
 	if rn, ok := a.known[name]; ok {
 		return rn.key
 	}
-	return clean.RoleKey(name)
+	return textnorm.RoleKey(name)
 }
 
 // catalogPhrases returns the phrases of r the analyst compares: the MaxRolePhrases most

@@ -9,11 +9,11 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/report"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // testAnalyst builds an offline analyst with the hashing encoder over a small catalog.
@@ -119,7 +119,7 @@ func TestOfflineReport(t *testing.T) {
 
 // testRole returns a catalog row: its phrases in order, the first the most frequent.
 func testRole(name string, phrases ...string) records.Role {
-	r := records.Role{Role: name, RoleKey: clean.RoleKey(name), Postings: int64(len(phrases) + 1)}
+	r := records.Role{Role: name, RoleKey: textnorm.RoleKey(name), Postings: int64(len(phrases) + 1)}
 	for i, p := range phrases {
 		r.Skills = append(r.Skills, records.PhraseCount{Phrase: p, Count: int64(len(phrases) - i)})
 	}
@@ -256,7 +256,7 @@ func TestOfflineGenericWords(t *testing.T) {
 	}
 	a := catalogAnalyst(t, roles, skills...)
 	for _, tt := range tests {
-		cr := a.roles[clean.RoleKey(tt.role)]
+		cr := a.roles[textnorm.RoleKey(tt.role)]
 		m := a.judge(tt.skill, cr)
 		rep := a.analyse(report.Request{CurrentRole: "Chef", Skills: []string{tt.skill}, Candidates: []report.Candidate{{Role: tt.role}}}, nil)
 		just := rep.Roles[0].SkillMatches[0].Justification

@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/text/cases"
 
-	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/skillfind"
+	"github.com/skillx/skillx/internal/textnorm"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
@@ -93,7 +93,7 @@ func scanUsers(path string, shard Shard) (*usersFile, error) {
 		}
 		f.records++
 		f.texts = f.texts || !raw.text.empty()
-		id := clean.NormalizeText(raw.id)
+		id := textnorm.NormalizeText(raw.id)
 		if id == "" {
 			noID = append(noID, idless{raw.row, raw.err == nil && validPerson("row", raw)})
 			continue
@@ -143,7 +143,7 @@ func validPerson(id string, raw rawUser) bool {
 	if !raw.text.empty() {
 		return true
 	}
-	u := User{ID: id, CurrentRole: clean.NormalizeText(raw.role)}
+	u := User{ID: id, CurrentRole: textnorm.NormalizeText(raw.role)}
 	return checkPerson(&u, raw.skills) == ""
 }
 
@@ -233,7 +233,7 @@ func (p *peopleReader) next() (person, error) {
 		if err != nil {
 			return person{}, err
 		}
-		u := User{Row: raw.row, Line: raw.line, ID: clean.NormalizeText(raw.id)}
+		u := User{Row: raw.row, Line: raw.line, ID: textnorm.NormalizeText(raw.id)}
 		if u.ID == "" {
 			u.ID = generatedID(raw.row, p.f.isGiven)
 			u.Notes = append(u.Notes, fmt.Sprintf("the input gives no user id; %q is made from row %d", u.ID, raw.row))
@@ -261,7 +261,7 @@ func (p *peopleReader) check(u *User, raw rawUser) string {
 		}
 		p.first[u.ID] = raw.row
 	}
-	u.CurrentRole = clean.NormalizeText(raw.role)
+	u.CurrentRole = textnorm.NormalizeText(raw.role)
 	return checkRecord(u, raw.skills, raw.text, p.f.find)
 }
 

@@ -19,19 +19,19 @@ import (
 	"sync"
 	"time"
 
-	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/embstore"
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
 	ranking "github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/report"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // StageName names the stage in manifests and logs.
@@ -77,7 +77,7 @@ type Config struct {
 	Labels string
 	// Encoder chooses the encoder of the skills; auto (or "") takes the one the model was
 	// trained with. Its id must be the model's.
-	Encoder features.EncoderOptions
+	Encoder encoder.Options
 	// Offline uses the offline analyst even when a Gemini API key is set.
 	Offline bool
 	// Gemini configures the Gemini client (key, model, endpoint, timeout, retries, rate limit,
@@ -346,12 +346,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer b.enc.Close()
 	res.Encoder = b.enc.ID()
-	if kind := features.KindOf(b.enc.ID()); kind != features.EncoderMiniLM {
+	if kind := encoder.KindOf(b.enc.ID()); kind != encoder.KindMiniLM {
 		s.log.Warn("recommend: the classifier was trained on the model-free "+kind+" encoder (no MiniLM); reports say so", "encoder", b.enc.ID())
 	}
 	// The ranking reads the role index and the TF-IDF model besides the classifier: a change to
 	// either changes the predictions, so both are inputs of the stage key.
-	rankFiles := []string{cfg.Model, cfg.Labels, filepath.Join(filepath.Dir(cfg.Labels), "roles.index"), features.TFIDFPath(cfg.Workdir)}
+	rankFiles := []string{cfg.Model, cfg.Labels, filepath.Join(filepath.Dir(cfg.Labels), "roles.index"), layout.TFIDF(cfg.Workdir)}
 	inputs := slices.Clone(rankFiles)
 	if cfg.Users != "" {
 		inputs = append(inputs, cfg.Users)
@@ -505,7 +505,7 @@ func newCatalogAnalyst(ctx context.Context, enc encoder.Encoder, catalog []recor
 			texts = append(texts, p.Phrase)
 		}
 	}
-	embPath, _ := features.OutputPaths(workdir)
+	embPath := layout.Embeddings(workdir)
 	vecs, err := vectors(ctx, enc, embPath, texts, log)
 	if err != nil {
 		return nil, err
@@ -525,8 +525,8 @@ func failedOutcome(f Failure) Outcome {
 // model was trained with, and checks that its id is the model's.
 func openEncoder(cfg Config, info *classifier.Info) (encoder.Encoder, error) {
 	opts := cfg.Encoder
-	if opts.Kind == "" || opts.Kind == features.EncoderAuto {
-		if kind := features.KindOf(info.Encoder); kind != "" {
+	if opts.Kind == "" || opts.Kind == encoder.KindAuto {
+		if kind := encoder.KindOf(info.Encoder); kind != "" {
 			opts.Kind = kind
 		}
 	}
@@ -551,7 +551,7 @@ func openEncoder(cfg Config, info *classifier.Info) (encoder.Encoder, error) {
 // ranks roles well but cannot say whether a person has a skill, so the analyst then compares
 // skills by their words (the hashing encoder).
 func analystVectors(ctx context.Context, modelEncoder string, texts []string, vecs map[string][]float32) (string, map[string][]float32, error) {
-	if features.KindOf(modelEncoder) != features.EncoderCorpus {
+	if encoder.KindOf(modelEncoder) != encoder.KindCorpus {
 		return modelEncoder, vecs, nil
 	}
 	h := encoder.Hashing(0)
@@ -647,7 +647,7 @@ func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[s
 	}
 	keys := make([]string, len(info.Labels))
 	for i, l := range info.Labels {
-		keys[i] = clean.RoleKey(l)
+		keys[i] = textnorm.RoleKey(l)
 	}
 	n := len(info.Labels)
 	fused := make([]float32, n)
@@ -669,7 +669,7 @@ func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[s
 			idx[i] = i
 		}
 		sort.SliceStable(idx, func(a, b int) bool { return fused[idx[a]] > fused[idx[b]] })
-		current := clean.RoleKey(u.CurrentRole)
+		current := textnorm.RoleKey(u.CurrentRole)
 		for _, i := range idx {
 			if keys[i] == current {
 				continue

@@ -20,15 +20,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/csvsafe"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/ortlib/ortlibtest"
 	"github.com/skillx/skillx/internal/report"
 	"github.com/skillx/skillx/internal/testmodel"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 const sampleUsers = "../data/sample/users.csv"
@@ -261,7 +261,7 @@ func TestRecommendGeminiSample(t *testing.T) {
 			t.Errorf("%s: analyst %q; want gemini", o.UserID, ur.Analyst.Kind)
 		}
 		for _, c := range ur.Candidates {
-			if clean.RoleKey(c.Role) == clean.RoleKey(ur.CurrentRole) {
+			if textnorm.RoleKey(c.Role) == textnorm.RoleKey(ur.CurrentRole) {
 				t.Errorf("%s: the current role %q is a candidate", o.UserID, c.Role)
 			}
 		}
@@ -723,7 +723,7 @@ func TestRecommendEncoderMismatch(t *testing.T) {
 	if err := classifier.Write(cfg.Labels, *info); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Encoder.Kind = features.EncoderHashing
+	cfg.Encoder.Kind = encoder.KindHashing
 	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "trained on minilm:0123456789ab vectors, but the encoder is hashing-v1-384") {
 		t.Errorf("Run = %v; want an encoder mismatch error", err)
 	}

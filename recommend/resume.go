@@ -9,9 +9,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/joblevel"
 	"github.com/skillx/skillx/internal/skillfind"
+	"github.com/skillx/skillx/internal/textnorm"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
@@ -115,7 +115,7 @@ func personFromText(u *User, skills []string, t rawText, find *skillfind.Finder)
 	}
 	if u.CurrentRole == "" && len(positions) > 0 {
 		if cur, ok := joblevel.Current(positions); ok {
-			u.CurrentRole = clean.NormalizeText(cur.Title)
+			u.CurrentRole = textnorm.NormalizeText(cur.Title)
 			u.Notes = append(u.Notes, fmt.Sprintf("the current role %q is taken from the work history", u.CurrentRole))
 		}
 	}

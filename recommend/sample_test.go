@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/train"
 )
 
@@ -64,7 +65,7 @@ func TestSampleUsersGetTheirField(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: features.EncoderOptions{Kind: features.EncoderCorpus}, Samples: 4, Seed: 1, Logger: cfg.Logger}); err != nil {
+		if _, err := features.Run(ctx, features.Config{Workdir: work, Encoder: encoder.Options{Kind: encoder.KindCorpus}, Samples: 4, Seed: 1, Logger: cfg.Logger}); err != nil {
 			t.Fatal(err)
 		}
 		tc := train.DefaultConfig()

@@ -11,17 +11,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/skillx/skillx/clean"
-	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
+	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/parquetio"
 	ranking "github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/report"
 	"github.com/skillx/skillx/internal/skillfind"
+	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // Engine answers one person at a time for as long as it is open (skillx serve): the model
@@ -64,11 +64,11 @@ func OpenEngine(ctx context.Context, cfg Config) (_ *Engine, err error) {
 	if e.enc, err = openEncoder(cfg, e.info); err != nil {
 		return nil, err
 	}
-	if kind := features.KindOf(e.enc.ID()); kind != features.EncoderMiniLM {
+	if kind := encoder.KindOf(e.enc.ID()); kind != encoder.KindMiniLM {
 		s.log.Warn("recommend: the classifier was trained on the model-free "+kind+" encoder (no MiniLM); reports say so", "encoder", e.enc.ID())
 	}
 	index := filepath.Join(filepath.Dir(cfg.Labels), "roles.index")
-	inputs := []string{cfg.Model, cfg.Labels, index, features.TFIDFPath(cfg.Workdir)}
+	inputs := []string{cfg.Model, cfg.Labels, index, layout.TFIDF(cfg.Workdir)}
 	if !cfg.Offline {
 		s.gem, err = gemini.New(ctx, cfg.Gemini)
 		switch {
@@ -102,7 +102,7 @@ func OpenEngine(ctx context.Context, cfg Config) (_ *Engine, err error) {
 		s.aid = s.off.id()
 		s.catalog = refs[len(refs)-1].SHA256
 	}
-	if e.set, err = ranking.Load(cfg.Model, cfg.Labels, index, features.TFIDFPath(cfg.Workdir), e.enc.Dim()); err != nil {
+	if e.set, err = ranking.Load(cfg.Model, cfg.Labels, index, layout.TFIDF(cfg.Workdir), e.enc.Dim()); err != nil {
 		return nil, err
 	}
 	if e.find, err = NewFinder(cfg.Workdir); err != nil {
@@ -152,7 +152,7 @@ func (e *Engine) Recommend(ctx context.Context, u User) (*UserReport, error) {
 	// As a bulk run does: the classifier's input text and, for the offline analyst, the skills
 	// (except with the corpus encoder, whose skills the analyst compares by their words).
 	texts := []string{strings.Join(u.Skills, ", ")}
-	if e.s.off != nil && features.KindOf(e.enc.ID()) != features.EncoderCorpus {
+	if e.s.off != nil && encoder.KindOf(e.enc.ID()) != encoder.KindCorpus {
 		texts = append(texts, u.Skills...)
 	}
 	vecs, err := vectors(ctx, e.enc, "", texts, e.s.log)
@@ -224,7 +224,7 @@ type Input struct {
 // given). The résumé is not kept. An empty id is made from the inputs ("web-<hash>"). The
 // error is the reason failures.jsonl would give.
 func NewUser(in Input, find *skillfind.Finder) (User, error) {
-	u := User{ID: clean.NormalizeText(in.ID), CurrentRole: clean.NormalizeText(in.CurrentRole)}
+	u := User{ID: textnorm.NormalizeText(in.ID), CurrentRole: textnorm.NormalizeText(in.CurrentRole)}
 	if u.ID == "" {
 		key := u.CurrentRole + "\x00" + strings.Join(in.Skills, "\x00")
 		if in.Resume != "" || in.History != "" {

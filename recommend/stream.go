@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
@@ -236,7 +235,7 @@ func (b *bulkRun) jobs(ctx context.Context, people []person, need []int) ([]job,
 				}
 			}
 		}
-		if features.KindOf(b.enc.ID()) != features.EncoderCorpus {
+		if encoder.KindOf(b.enc.ID()) != encoder.KindCorpus {
 			texts = append(texts, skills...) // the analyst compares the model's vectors
 		}
 	}

@@ -14,10 +14,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/internal/report"
 	"github.com/skillx/skillx/internal/skillfind"
 	"github.com/skillx/skillx/internal/tabular"
+	"github.com/skillx/skillx/internal/textnorm"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
@@ -517,7 +517,7 @@ func checkPerson(u *User, skills []string) string {
 	seen := map[string]bool{}
 	var kept, dups []string
 	for i, s := range skills {
-		s = clean.NormalizeText(s)
+		s = textnorm.NormalizeText(s)
 		if s == "" {
 			continue
 		}
@@ -569,7 +569,7 @@ func generatedID(row int64, given func(string) bool) string {
 // processed: the users file's checks (checkRecord), with the skill finder find for a résumé
 // or a history (nil when the person gives neither).
 func PersonUser(p Person, find *skillfind.Finder) (User, error) {
-	u := User{ID: clean.NormalizeText(p.ID), CurrentRole: clean.NormalizeText(p.CurrentRole)}
+	u := User{ID: textnorm.NormalizeText(p.ID), CurrentRole: textnorm.NormalizeText(p.CurrentRole)}
 	if u.ID == "" {
 		key := u.CurrentRole + "\x00" + p.Skills
 		if p.Resume != "" || p.History != "" {

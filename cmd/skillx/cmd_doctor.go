@@ -10,8 +10,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/internal/classifier"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/manifest"
 	"github.com/skillx/skillx/internal/ortlib"
 )
@@ -45,7 +45,7 @@ func doctorChecks(workdir string) []check {
 	if fileExists(model) && fileExists(tok) {
 		add("ok", "minilm model", "%s", minilm)
 	} else {
-		add("warn", "minilm model", "%s not found (run `make models` on a connected machine); the fallback %s encoder is used instead", model, features.FallbackEncoder)
+		add("warn", "minilm model", "%s not found (run `make models` on a connected machine); the fallback %s encoder is used instead", model, encoder.FallbackKind)
 	}
 	for _, f := range []string{"classifier.onnx", "classifier.json"} {
 		p := filepath.Join(workdir, "models", f)
@@ -131,7 +131,7 @@ func encoderCheck(path string) (check, bool) {
 	if err != nil || info.Encoder == "" {
 		return check{}, false
 	}
-	if kind := features.KindOf(info.Encoder); kind != features.EncoderMiniLM {
+	if kind := encoder.KindOf(info.Encoder); kind != encoder.KindMiniLM {
 		return check{"warn", "encoder", fmt.Sprintf("%s was trained on the fallback %s encoder (%s), not MiniLM: run `make models`, then `skillx run --force` to retrain on MiniLM", path, kind, info.Encoder)}, true
 	}
 	return check{"ok", "encoder", fmt.Sprintf("%s was trained on %s", path, info.Encoder)}, true

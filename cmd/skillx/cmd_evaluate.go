@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/skillx/skillx/evaluate"
-	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/internal/encoder"
 )
 
 // evaluateOptions are the flags of `skillx evaluate` (and of `skillx run`).
@@ -28,7 +28,7 @@ func (o *evaluateOptions) addFlags(fs *flag.FlagSet, g *globalOptions, withEncod
 	fs.BoolVar(&o.cfg.Transitions, "transitions", false, "score the top 5 next roles of each O*NET occupation against O*NET's Related Occupations")
 	fs.StringVar(&o.cfg.People, "people", "", "a person benchmark file (skillx people-bench) to score the serving model on")
 	if withEncoder {
-		fs.StringVar(&o.cfg.Encoder.Kind, "encoder", features.EncoderAuto, "encoder of the queries: auto, minilm, hashing (its id must be the model's)")
+		fs.StringVar(&o.cfg.Encoder.Kind, "encoder", encoder.KindAuto, "encoder of the queries: auto, minilm, hashing (its id must be the model's)")
 		fs.StringVar(&o.cfg.Encoder.ModelDir, "model-dir", "", "folder with the MiniLM onnx/model.onnx and tokenizer.json")
 	}
 	g.check(atLeast("queries", &o.cfg.Queries, 1))

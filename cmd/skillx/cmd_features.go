@@ -7,18 +7,19 @@ import (
 	"path/filepath"
 
 	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/internal/encoder"
 )
 
 // featuresOptions are the flags of `skillx features` (and of `skillx run`).
 type featuresOptions struct {
-	enc     features.EncoderOptions
+	enc     encoder.Options
 	samples int
 	seed    uint64
 }
 
 // addFlags registers the features flags on fs and their checks on g.
 func (o *featuresOptions) addFlags(fs *flag.FlagSet, g *globalOptions) {
-	fs.StringVar(&o.enc.Kind, "encoder", features.EncoderAuto, "encoder: auto (minilm when its files exist, else "+features.FallbackEncoder+"), minilm, corpus (fitted on the postings), hashing")
+	fs.StringVar(&o.enc.Kind, "encoder", encoder.KindAuto, "encoder: auto (minilm when its files exist, else "+encoder.FallbackKind+"), minilm, corpus (fitted on the postings), hashing")
 	fs.StringVar(&o.enc.ModelDir, "model-dir", "", "folder with onnx/model.onnx and tokenizer.json (default <workdir>/models/all-MiniLM-L6-v2)")
 	fs.IntVar(&o.enc.BatchSize, "batch-size", 0, "texts per ONNX Runtime run (0: 32)")
 	fs.IntVar(&o.enc.Threads, "threads", 0, "ONNX Runtime intra-op threads (0: all cores)")

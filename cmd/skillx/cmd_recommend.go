@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/skillfind"
 	"github.com/skillx/skillx/internal/textsafe"
@@ -39,7 +39,7 @@ func (o *recommendOptions) addFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.cfg.AllowOutsideWorkdir, "allow-outside-workdir", false, "write reports where a symbolic link in the reports folder's path leads out of the workdir (the real folder is printed)")
 	fs.StringVar(&o.cfg.Model, "model", "", "ONNX classifier (default <workdir>/models/classifier.onnx)")
 	fs.StringVar(&o.cfg.Labels, "labels", "", "classifier.json or a JSON list of labels (default <workdir>/models/classifier.json)")
-	fs.StringVar(&o.cfg.Encoder.Kind, "encoder", features.EncoderAuto, "encoder of the skills: auto (the model's), minilm, hashing; its id must be the model's")
+	fs.StringVar(&o.cfg.Encoder.Kind, "encoder", encoder.KindAuto, "encoder of the skills: auto (the model's), minilm, hashing; its id must be the model's")
 	fs.StringVar(&o.cfg.Encoder.ModelDir, "model-dir", "", "folder with the MiniLM onnx/model.onnx and tokenizer.json")
 	fs.BoolVar(&o.cfg.Offline, "offline", false, "use the offline analyst even when a Gemini API key is set")
 	fs.StringVar(&o.cfg.Gemini.Model, "gemini-model", gemini.DefaultModel, "Gemini model")

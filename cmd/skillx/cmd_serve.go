@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/recommend"
 	"github.com/skillx/skillx/serve"
@@ -29,7 +29,7 @@ func (o *serveOptions) addFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.public, "public", false, "allow an --addr other than loopback: anyone who reaches it can use the page (no login, no TLS)")
 	fs.StringVar(&o.engine.Model, "model", "", "ONNX classifier (default <workdir>/models/classifier.onnx)")
 	fs.StringVar(&o.engine.Labels, "labels", "", "classifier.json (default <workdir>/models/classifier.json)")
-	fs.StringVar(&o.engine.Encoder.Kind, "encoder", features.EncoderAuto, "encoder of the skills: auto (the model's), minilm, hashing; its id must be the model's")
+	fs.StringVar(&o.engine.Encoder.Kind, "encoder", encoder.KindAuto, "encoder of the skills: auto (the model's), minilm, hashing; its id must be the model's")
 	fs.StringVar(&o.engine.Encoder.ModelDir, "model-dir", "", "folder with the MiniLM onnx/model.onnx and tokenizer.json")
 	fs.BoolVar(&o.engine.Offline, "offline", false, "use the offline analyst even when a Gemini API key is set")
 	fs.StringVar(&o.engine.Gemini.Model, "gemini-model", gemini.DefaultModel, "Gemini model")

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/skillx/skillx/features"
+	"github.com/skillx/skillx/internal/layout"
 	"github.com/skillx/skillx/train"
 )
 
@@ -70,7 +70,7 @@ func (o *trainOptions) config(g *globalOptions) (train.Config, error) {
 
 // needFeatures fails, naming the stage to run, when workdir has no features.
 func needFeatures(workdir string) error {
-	_, examples := features.OutputPaths(workdir)
+	examples := layout.Examples(workdir)
 	if !fileExists(examples) {
 		return fmt.Errorf("no features in %s: run `skillx features` first", filepath.Dir(examples))
 	}

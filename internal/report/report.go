@@ -119,6 +119,18 @@ type SkillMatch struct {
 	Justification string `json:"justification"`
 }
 
+// Clone returns a deep copy of the report: Check and MapTexts on the copy leave rep alone
+// (a report shared by several people is validated once per person, concurrently).
+func (rep *Report) Clone() *Report {
+	out := &Report{Roles: make([]RoleReport, len(rep.Roles))}
+	for i, rr := range rep.Roles {
+		rr.SkillMatches = append([]SkillMatch(nil), rr.SkillMatches...)
+		rr.Development = append([]string(nil), rr.Development...)
+		out.Roles[i] = rr
+	}
+	return out
+}
+
 // MapTexts replaces every text of the report (role names, provenance, descriptions, skill
 // matches, recommendations) by f of it, and reports whether any changed.
 func (rep *Report) MapTexts(f func(string) string) bool {

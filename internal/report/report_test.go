@@ -89,3 +89,20 @@ func TestMatchLevelsIsACopy(t *testing.T) {
 		t.Errorf("MatchLevels() = %q after a caller changed its copy; want Weak, Medium, Strong", got)
 	}
 }
+
+// TestCloneIsDeep: checking and cleaning a clone leaves the original report as it was.
+func TestCloneIsDeep(t *testing.T) {
+	rep := &Report{Roles: []RoleReport{{Role: "Data\x1b Analyst", SkillMatches: []SkillMatch{{Skill: "SQL", Match: "strong", Justification: "x\x07"}},
+		Development: []string{"Learn\x00 R"}}}}
+	c := rep.Clone()
+	if !c.MapTexts(func(s string) string { return s + "!" }) {
+		t.Fatal("MapTexts changed nothing")
+	}
+	rr := rep.Roles[0]
+	if rr.Role != "Data\x1b Analyst" || rr.SkillMatches[0].Skill != "SQL" || rr.SkillMatches[0].Justification != "x\x07" || rr.Development[0] != "Learn\x00 R" {
+		t.Errorf("the original changed with its clone: %+v", rr)
+	}
+	if c.Roles[0].Role != "Data\x1b Analyst!" || c.Roles[0].Development[0] != "Learn\x00 R!" {
+		t.Errorf("clone = %+v; want every text mapped", c.Roles[0])
+	}
+}

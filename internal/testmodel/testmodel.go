@@ -17,6 +17,7 @@ import (
 	"github.com/skillx/skillx/clean"
 	"github.com/skillx/skillx/features"
 	"github.com/skillx/skillx/ingest"
+	"github.com/skillx/skillx/internal/encoder"
 	"github.com/skillx/skillx/internal/testenv"
 	"github.com/skillx/skillx/train"
 )
@@ -56,7 +57,7 @@ func Build(ctx context.Context, dir string, o Options) error {
 	if _, err := clean.Run(ctx, clean.Config{Workdir: dir, Logger: log}); err != nil {
 		return fmt.Errorf("testmodel: clean %s: %w", dir, err)
 	}
-	fc := features.Config{Workdir: dir, Encoder: features.EncoderOptions{Kind: features.EncoderHashing}, Samples: 4, Seed: 1, Logger: log}
+	fc := features.Config{Workdir: dir, Encoder: encoder.Options{Kind: encoder.KindHashing}, Samples: 4, Seed: 1, Logger: log}
 	if _, err := features.Run(ctx, fc); err != nil {
 		return fmt.Errorf("testmodel: features %s: %w", dir, err)
 	}
