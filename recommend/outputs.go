@@ -9,7 +9,7 @@ import (
 
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/csvsafe"
-	"github.com/skillx/skillx/internal/manifest"
+	stagerun "github.com/skillx/skillx/internal/stage"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
@@ -96,14 +96,25 @@ func (b *bulkOutputs) add(o Outcome, id, check uint64) error {
 	return nil
 }
 
-// publish puts the three files in place (removing the manifests they make stale first).
-func (b *bulkOutputs) publish() error {
+// finish ends summary.csv and failures.jsonl and hands them to the stage runner, which puts
+// them in place with their manifests (Runner.Publish, with publishIndex before the renames).
+func (b *bulkOutputs) finish(run *stagerun.Runner) error {
 	b.csv.Flush()
 	if err := b.csv.Error(); err != nil {
 		return fmt.Errorf("write %s: %w", b.summaryPath, err)
 	}
-	return atomicfile.PublishAll(func() error { return manifest.Remove(b.summaryPath, b.failuresPath) },
-		b.summary, b.failures, b.index.f)
+	run.Add(b.summaryPath, b.summary)
+	run.Add(b.failuresPath, b.failures)
+	return nil
+}
+
+// publishIndex puts the index in place. It is no output of the stage (no manifest): a cache
+// of the reports' keys, which the next run checks against the reports themselves.
+func (b *bulkOutputs) publishIndex() error {
+	if err := b.index.f.Prepare(); err != nil {
+		return err
+	}
+	return b.index.f.Publish()
 }
 
 // abort discards the files.

@@ -31,11 +31,17 @@ import (
 	ranking "github.com/skillx/skillx/internal/rank"
 	"github.com/skillx/skillx/internal/records"
 	"github.com/skillx/skillx/internal/report"
+	stagerun "github.com/skillx/skillx/internal/stage"
 	"github.com/skillx/skillx/internal/textnorm"
 )
 
 // StageName names the stage in manifests and logs.
 const StageName = "recommend"
+
+// Algorithm is the version of this stage's logic in its manifests' key (see internal/stage):
+// bump it when a change here changes summary.csv or failures.jsonl for the same inputs. (A
+// change to the reports themselves changes ReportFormat, which every report's key holds.)
+const Algorithm = 1
 
 // DefaultWorkers is the number of people processed at once when Config.Workers is 0.
 const DefaultWorkers = 4
@@ -373,13 +379,36 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		inputs = append(inputs, rolesPath)
 	}
-	refs, err := manifest.HashInputs(summaryPath, inputs)
-	if err != nil {
-		return nil, fmt.Errorf("recommend: %w", err)
+	// The stage runner checks that the inputs carry the manifests of the stages that made them
+	// and hashes them. recommend always runs: it decides person by person what is up to date
+	// (the reports' keys and the index), so the runner only records the run.
+	spec := stagerun.Spec{Name: StageName, Workdir: cfg.Workdir, Algorithm: Algorithm, Version: cfg.Version,
+		Inputs: []stagerun.Input{{Path: cfg.Model, MadeBy: "train"}, {Path: cfg.Labels, MadeBy: "train"},
+			{Path: rankFiles[2], MadeBy: "train"}, {Path: rankFiles[3], MadeBy: "features"}},
+		Outputs: []string{summaryPath, failuresPath}, Force: true, Log: s.log}
+	for _, in := range inputs[len(rankFiles):] {
+		madeBy := "" // the users file
+		if in == rolesPath {
+			madeBy = "clean"
+		}
+		spec.Inputs = append(spec.Inputs, stagerun.Input{Path: in, MadeBy: madeBy})
 	}
+	spec.Params = map[string]any{"analyst": "offline", "offline": s.gem == nil, "batch": cfg.Batch, "force": cfg.Force}
+	if s.gem != nil {
+		spec.Params["analyst"] = "gemini:" + s.gem.Model()
+	}
+	if cfg.Shard.Count > 0 {
+		spec.Params["shard"] = cfg.Shard.String()
+	}
+	run, err := stagerun.Begin(spec)
+	if err != nil {
+		return nil, err
+	}
+	defer run.Abort()
+	refs := run.Inputs()
 	sha := map[string]string{}
-	for _, r := range refs {
-		sha[r.Path] = r.SHA256
+	for i, r := range refs {
+		sha[inputs[i]] = r.SHA256
 	}
 	s.cls = ClassifierInfo{SHA256: refs[0].SHA256, Encoder: b.enc.ID(), Labels: len(b.info.Labels)}
 	if s.gem != nil {
@@ -453,16 +482,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			"file", cfg.Users, "people", b.inputFailures, "first_row", b.firstInput.Row, "first_reason", b.firstInput.Reason)
 	}
 	res.Summary, res.Failures = summaryPath, failuresPath
-	if err := b.out.publish(); err != nil {
+	if err := b.out.finish(run); err != nil {
 		return res, fmt.Errorf("recommend: %w", err)
 	}
-	params := map[string]any{"analyst": s.aid, "offline": s.off != nil, "batch": cfg.Batch, "force": cfg.Force}
-	if cfg.Shard.Count > 0 {
-		params["shard"] = cfg.Shard.String()
-	}
 	m := manifest.Manifest{
-		Stage: StageName, Version: cfg.Version, Key: manifest.Key(StageName, cfg.Version, refs, params), Inputs: refs,
-		Params: params, Encoder: b.enc.ID(), Model: s.analyst.Label(),
+		Encoder: b.enc.ID(), Model: s.analyst.Label(),
 		Rows: map[string]int64{"users": int64(res.Users), "written": int64(res.Written),
 			"unchanged": int64(res.Unchanged), "failed": int64(res.Failed)},
 		Notes: map[string]any{"accounting": "users = written + unchanged + failed; failures.jsonl has one line per failed user",
@@ -470,10 +494,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			"users_file": map[string]any{"sha256": sha[cfg.Users], "records": file.records}},
 		Started: start.UTC(), WallSeconds: res.Wall.Seconds(),
 	}
-	for _, p := range []string{summaryPath, failuresPath} {
-		if err := manifest.Write(p, m); err != nil {
-			return res, fmt.Errorf("recommend: %w", err)
-		}
+	if err := run.Publish(m, b.out.publishIndex); err != nil {
+		return res, fmt.Errorf("recommend: %w", err)
 	}
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("recommend: %d of %d users were not finished: %w", b.cancelled, res.Users, context.Cause(ctx))
