@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -324,35 +323,24 @@ func build(ctx context.Context, r *stage.Runner, cfg Config, resolved encoder.Ch
 		}
 	}()
 	done := make([]bool, len(texts.texts))
-	if _, err := os.Stat(embPath); err == nil {
-		_, err := embstore.Scan(embPath, func(info embstore.Info, rows []embstore.Row) error {
-			if info.Encoder != enc.ID() || info.Dim != enc.Dim() {
-				return errOtherEncoder
-			}
-			for _, r := range rows {
-				i, ok := texts.index[r.Hash]
-				if !ok || done[i] {
-					continue
-				}
-				done[i] = true
-				res.CacheHits++
-				if err := embw.Write(r); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		switch {
-		case errors.Is(err, errOtherEncoder):
-			log.Info("features: the previous embeddings are of another encoder; embedding every text", "encoder", enc.ID())
-		case err != nil:
-			log.Warn("features: cannot reuse the previous embeddings; embedding every text", "err", err)
-			res.CacheHits = 0
-			clear(done)
-			embw.Abort()
-			if embw, err = embstore.Create(embPath, enc.ID(), enc.Dim()); err != nil {
-				return err
-			}
+	err = embstore.Reuse(embPath, enc.ID(), enc.Dim(), func(h embstore.Hash) bool {
+		i, ok := texts.index[h]
+		return ok && !done[i]
+	}, func(r embstore.Row) error {
+		done[texts.index[r.Hash]] = true
+		res.CacheHits++
+		return embw.Write(r)
+	})
+	switch {
+	case errors.Is(err, embstore.ErrOtherEncoder):
+		log.Info("features: the previous embeddings are of another encoder; embedding every text", "encoder", enc.ID())
+	case err != nil:
+		log.Warn("features: cannot reuse the previous embeddings; embedding every text", "err", err)
+		res.CacheHits = 0
+		clear(done)
+		embw.Abort()
+		if embw, err = embstore.Create(embPath, enc.ID(), enc.Dim()); err != nil {
+			return err
 		}
 	}
 	var todo []int
@@ -396,8 +384,6 @@ func build(ctx context.Context, r *stage.Runner, cfg Config, resolved encoder.Ch
 	handed = true
 	return nil
 }
-
-var errOtherEncoder = errors.New("embeddings of another encoder")
 
 // exampleKinds are the kinds of example the stage writes, in the order it writes them.
 var exampleKinds = []string{records.KindPosting, records.KindSample, records.KindDescription, records.KindResponsibilities, records.KindTitle}

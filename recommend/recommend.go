@@ -86,6 +86,10 @@ type Config struct {
 	Encoder encoder.Options
 	// Offline uses the offline analyst even when a Gemini API key is set.
 	Offline bool
+	// ONET is an O*NET database folder ("" for none): its Job Zones.txt gives the role
+	// catalog's O*NET occupations a Job Zone, and a move between two of them compares the
+	// zones instead of title words (see levelsWith).
+	ONET string
 	// Gemini configures the Gemini client (key, model, endpoint, timeout, retries, rate limit,
 	// cache folder). Without a key (ErrNoKey) the offline analyst writes the reports.
 	Gemini gemini.Config
@@ -247,6 +251,8 @@ type stage struct {
 	off     *offlineAnalyst
 	cls     ClassifierInfo
 	catalog string // sha256 of roles.parquet (offline analyst)
+	// zones are the O*NET Job Zones of the catalog's roles (nil without Config.ONET).
+	zones *roleZones
 	// pub collects the report files of the chunk being processed (nil: each report is written
 	// at once).
 	pub *stagedFiles
@@ -379,6 +385,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		inputs = append(inputs, rolesPath)
 	}
+	if s.zones, err = loadRoleZones(cfg.ONET, catalog, rolesPath); err != nil {
+		return nil, fmt.Errorf("recommend: %w", err)
+	}
+	inputs = zoneInputs(cfg.ONET, inputs, rolesPath)
 	// The stage runner checks that the inputs carry the manifests of the stages that made them
 	// and hashes them. recommend always runs: it decides person by person what is up to date
 	// (the reports' keys and the index), so the runner only records the run.
@@ -588,9 +598,6 @@ func analystVectors(ctx context.Context, modelEncoder string, texts []string, ve
 	return h.ID(), out, nil
 }
 
-// errOtherEncoder stops a scan of an embeddings file of another encoder.
-var errOtherEncoder = errors.New("embeddings of another encoder")
-
 // vectors returns the vector of every text: from the embeddings file where it has vectors of
 // enc, the rest embedded with enc.
 func vectors(ctx context.Context, enc encoder.Encoder, embPath string, texts []string, log *slog.Logger) (map[string][]float32, error) {
@@ -599,25 +606,17 @@ func vectors(ctx context.Context, enc encoder.Encoder, embPath string, texts []s
 		want[embstore.HashText(t)] = t
 	}
 	out := make(map[string][]float32, len(want))
-	if _, err := os.Stat(embPath); err == nil {
-		_, err := embstore.Scan(embPath, func(info embstore.Info, rows []embstore.Row) error {
-			if info.Encoder != enc.ID() || info.Dim != enc.Dim() {
-				return errOtherEncoder
-			}
-			for _, r := range rows {
-				if t, ok := want[r.Hash]; ok {
-					out[t] = append([]float32(nil), r.Vector...)
-				}
-			}
+	err := embstore.Reuse(embPath, enc.ID(), enc.Dim(), func(h embstore.Hash) bool { _, ok := want[h]; return ok },
+		func(r embstore.Row) error {
+			out[want[r.Hash]] = append([]float32(nil), r.Vector...)
 			return nil
 		})
-		switch {
-		case errors.Is(err, errOtherEncoder):
-			log.Info("recommend: the embeddings file holds vectors of another encoder; embedding every text", "path", embPath)
-		case err != nil:
-			log.Warn("recommend: cannot reuse the embeddings file; embedding every text", "error", err)
-			clear(out)
-		}
+	switch {
+	case errors.Is(err, embstore.ErrOtherEncoder):
+		log.Info("recommend: the embeddings file holds vectors of another encoder; embedding every text", "path", embPath)
+	case err != nil:
+		log.Warn("recommend: cannot reuse the embeddings file; embedding every text", "error", err)
+		clear(out)
 	}
 	var todo []string
 	for _, t := range want {
@@ -717,7 +716,7 @@ func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[s
 func (s *stage) key(j job) string {
 	h := sha256.New()
 	for _, part := range []string{ReportFormat, s.aid, gemini.PromptHash(j.req, s.aid), s.cls.SHA256, s.catalog,
-		j.user.ID, strings.Join(j.user.Notes, "\n"), foundKey(j.user.Found)} {
+		j.user.ID, strings.Join(j.user.Notes, "\n"), foundKey(j.user.Found), s.zones.keyPart()} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -731,7 +730,7 @@ func (s *stage) upToDate(j job) (Outcome, bool) {
 	if err != nil {
 		return Outcome{}, false
 	}
-	var ur UserReport
+	ur := UserReport{zones: s.zones}
 	if err := json.Unmarshal(data, &ur); err != nil || ur.Key != j.key || ur.UserID != j.user.ID {
 		return Outcome{}, false
 	}
@@ -946,6 +945,7 @@ func (s *stage) userReport(j job, rep *report.Report, usage gemini.Usage) *UserR
 		Format: ReportFormat, Key: j.key, UserID: j.user.ID, CurrentRole: j.user.CurrentRole, Skills: j.user.Skills,
 		Notes: j.user.Notes, Analyst: s.analyst, Classifier: s.cls, Candidates: j.req.Candidates, Roles: rep.Roles,
 		Usage: usageInfo(usage), Version: s.cfg.Version, Created: time.Now().UTC(), Found: j.user.Found,
+		zones: s.zones,
 	}
 	ur.setLevels()
 	return ur

@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillx/skillx/internal/gemini"
 	"github.com/skillx/skillx/internal/report"
+	"github.com/skillx/skillx/internal/textnorm"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
@@ -43,7 +44,8 @@ type UserReport struct {
 	// Found is what the skill finder found in the person's résumé and history, and whether
 	// Skills are its strongest (nil when the person gave neither).
 	Found *Found `json:"found,omitempty"`
-	// Level is the person's job level, from the current role's title words.
+	// Level is the person's job level, from the current role's title words, and its O*NET Job
+	// Zone when known.
 	Level Level `json:"level"`
 	// Moves say, for each of Roles in order, its level and whether moving to it is a step up,
 	// a lateral move or a step down from Level.
@@ -62,6 +64,9 @@ type UserReport struct {
 	Version string `json:"skillx_version"`
 	// Created is when the report was written (UTC).
 	Created time.Time `json:"created"`
+	// zones are the O*NET Job Zones of the run's role catalog (nil without --onet): setLevels
+	// compares them where both roles have one.
+	zones *roleZones
 }
 
 // AnalystInfo names the analyst of a report.
@@ -145,23 +150,58 @@ func (r *UserReport) Validate() error {
 	return nil
 }
 
-// setLevels sets the person's level and the move to each final role (by title words: see
-// package joblevel).
+// setLevels sets the person's level and the move to each final role: by O*NET Job Zones where
+// the run's zones give both the current role and the role one, otherwise by title words (see
+// levelsWith and package joblevel).
 func (r *UserReport) setLevels() {
 	names := make([]string, len(r.Roles))
 	for i, rr := range r.Roles {
 		names[i] = rr.Role
 	}
-	r.Level, r.Moves = levelsOf(r.CurrentRole, names)
+	zones := r.zones
+	if zones == nil && r.Level.JobZones {
+		zones = r.ownZones()
+	}
+	r.Level, r.Moves = levelsWith(r.CurrentRole, names, zones)
+}
+
+// ownZones returns the Job Zones a report written with them records (its current role's and
+// its roles'), so that a report read back without the run's zones keeps its moves.
+func (r *UserReport) ownZones() *roleZones {
+	rz := &roleZones{byKey: map[string]int{}}
+	if r.Level.JobZone > 0 {
+		rz.byKey[textnorm.RoleKey(r.CurrentRole)] = r.Level.JobZone
+	}
+	for _, m := range r.Moves {
+		if m.JobZone > 0 {
+			rz.byKey[textnorm.RoleKey(m.Role)] = m.JobZone
+		}
+	}
+	return rz
 }
 
 // MatchScoreNote explains the match score in one line, as every readable report does.
 const MatchScoreNote = "Match score: how the roles are ranked, from 0 to 1 (1 is the best match of all roles): " +
 	"the classifier's probability, how much your skills share with the role's job postings and how close the role is to your current one, combined."
 
-// levelNote explains the job level moves in one line.
+// levelNote explains the job level moves in one line, when they are read from title words
+// only (no O*NET Job Zones).
 const levelNote = "Job level: read from the words of the job titles (junior, senior, lead, manager, director, ...); " +
 	"a title without such a word is mid-level."
+
+// zonesLevelNote explains the job level moves in one line, when O*NET Job Zones were read.
+const zonesLevelNote = "Job level: where both your current role and a recommended role are O*NET occupations, " +
+	"the move compares their O*NET Job Zones (1 to 5, the preparation an occupation needs; a higher zone is a step up); " +
+	"otherwise it compares the levels read from the words of the job titles (junior, senior, lead, manager, director, ...; " +
+	"a title without such a word is mid-level). Each role says which was used."
+
+// levelNoteOf returns the line that explains r's job level moves.
+func levelNoteOf(r *UserReport) string {
+	if r.Level.JobZones {
+		return zonesLevelNote
+	}
+	return levelNote
+}
 
 // scored reports whether the candidates carry match scores (reports written before they did
 // do not).
@@ -197,22 +237,51 @@ func candidateOf(cands []report.Candidate, role string) (report.Candidate, bool)
 	return report.Candidate{}, false
 }
 
-// moveOf returns the job level move of the i-th final role as a sentence ("Step up: the
-// role's title is Manager level; yours is Senior."), or "".
+// moveOf returns the job level move of the i-th final role as a sentence, saying what it
+// compares ("Step up: O*NET Job Zone 3 -> 4 (...)." or "Step up: the role's title is Manager
+// level; yours is Senior."), or "".
 func moveOf(r *UserReport, i int) string {
-	if i >= len(r.Moves) {
+	if i >= len(r.Moves) || r.Moves[i].Move == "" {
 		return ""
 	}
 	m := r.Moves[i]
-	return fmt.Sprintf("%s%s: the role's title is %s level; yours is %s.", strings.ToUpper(m.Move[:1]), m.Move[1:], m.Level, r.Level.Name)
+	move := strings.ToUpper(m.Move[:1]) + m.Move[1:]
+	if m.Basis == BasisJobZone {
+		return fmt.Sprintf("%s: O*NET Job Zone %d -> %d (%s).", move, r.Level.JobZone, m.JobZone, zonePreparation(r.Level.JobZone, m.JobZone))
+	}
+	s := fmt.Sprintf("%s: the role's title is %s level; yours is %s", move, m.Level, r.Level.Name)
+	switch {
+	case !r.Level.JobZones:
+		return s + "."
+	case r.Level.JobZone == 0:
+		return s + " (by title words: your current role is not an O*NET occupation with a Job Zone)."
+	default:
+		return s + " (by title words: this role is not an O*NET occupation with a Job Zone)."
+	}
 }
 
-// levelText describes the person's level ("Senior (from "Senior")").
-func levelText(l Level) string {
-	if l.Words == "" {
-		return l.Name + " (no level word in the title)"
+// zonePreparation says in words what a move between two Job Zones means.
+func zonePreparation(from, to int) string {
+	switch {
+	case to > from:
+		return "the role's occupation needs more preparation than yours"
+	case to < from:
+		return "the role's occupation needs less preparation than yours"
 	}
-	return fmt.Sprintf("%s (from %q)", l.Name, l.Words)
+	return "the same preparation as yours"
+}
+
+// levelText describes the person's level ("Senior (from "Senior")"), with the current role's
+// O*NET Job Zone when known ("Senior (from "Senior"); O*NET Job Zone 4").
+func levelText(l Level) string {
+	s := fmt.Sprintf("%s (from %q)", l.Name, l.Words)
+	if l.Words == "" {
+		s = l.Name + " (no level word in the title)"
+	}
+	if l.JobZone > 0 {
+		s += fmt.Sprintf("; O*NET Job Zone %d", l.JobZone)
+	}
+	return s
 }
 
 // foundLines returns the lines the readable reports give about the found skills: what they
@@ -305,7 +374,7 @@ func writeText(w io.Writer, r *UserReport) error {
 	field("User", r.UserID)
 	field("Current role", r.CurrentRole)
 	field("Skills", strings.Join(r.Skills, ", "))
-	field("Job level", levelText(r.Level)+". "+levelNote)
+	field("Job level", levelText(r.Level)+". "+levelNoteOf(r))
 	field("Analysis by", analystText(r.Analyst))
 	field("Classifier", fmt.Sprintf("%d roles, skills embedded with %s", r.Classifier.Labels, r.Classifier.Encoder))
 	var preds []string
@@ -424,7 +493,7 @@ func writeMarkdown(w io.Writer, r *UserReport) error {
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", k, v) }
 	row("Current role", md(r.CurrentRole))
 	row("Skills", md(strings.Join(r.Skills, ", ")))
-	row("Job level", md(levelText(r.Level)+". "+levelNote))
+	row("Job level", md(levelText(r.Level)+". "+levelNoteOf(r)))
 	row("Analysis by", md(analystText(r.Analyst)))
 	row("Classifier", md(fmt.Sprintf("%d roles, skills embedded with %s", r.Classifier.Labels, r.Classifier.Encoder)))
 	var preds []string

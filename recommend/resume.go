@@ -72,13 +72,19 @@ type FoundLine struct {
 	Text string `json:"text"`
 }
 
-// Level is a person's job level, read from the current role's title words.
+// Level is a person's job level, read from the current role's title words, and the O*NET Job
+// Zone of the current role when it is known.
 type Level struct {
 	// Name is the level ("Senior", "Manager").
 	Name string `json:"name"`
 	// Words are the title words that decided it ("" when none did: Mid by default).
 	Words string `json:"words,omitempty"`
-	level joblevel.Level
+	// JobZones reports whether O*NET Job Zones were read for the report (recommend --onet).
+	JobZones bool `json:"job_zones,omitempty"`
+	// JobZone is the O*NET Job Zone of the current role (1 to 5; 0: the role is not an O*NET
+	// occupation of the catalog, or JobZones is false).
+	JobZone int `json:"job_zone,omitempty"`
+	level   joblevel.Level
 }
 
 // levelOf returns the level of a title.
@@ -247,15 +253,40 @@ type RoleMove struct {
 	Level string `json:"level"`
 	// Move is "step up", "lateral move" or "step down".
 	Move string `json:"move"`
+	// Basis says what Move compares: BasisJobZone (the O*NET Job Zones of the current role and
+	// this one) or BasisTitle (the levels of their titles' words).
+	Basis string `json:"basis"`
+	// JobZone is the role's O*NET Job Zone (0: none known).
+	JobZone int `json:"job_zone,omitempty"`
 }
 
-// levelsOf returns the person's level (from the current role) and the move to each role.
+// levelsOf returns the person's level (from the current role) and the move to each role, by
+// title words.
 func levelsOf(current string, roles []string) (Level, []RoleMove) {
+	return levelsWith(current, roles, nil)
+}
+
+// levelsWith returns the person's level and the move to each role: by Job Zones
+// (joblevel.CompareZones) when zones give both the current role and the role one, otherwise by
+// title words (joblevel.Compare). zones nil: title words only.
+func levelsWith(current string, roles []string, zones *roleZones) (Level, []RoleMove) {
 	lv := levelOf(current)
+	lv.JobZones = zones != nil
+	from, fromOK := zones.zone(current)
+	if fromOK {
+		lv.JobZone = from
+	}
 	moves := make([]RoleMove, len(roles))
 	for i, r := range roles {
 		to := joblevel.FromTitle(r)
-		moves[i] = RoleMove{Role: r, Level: to.String(), Move: joblevel.Compare(lv.level, to).String()}
+		m := RoleMove{Role: r, Level: to.String(), Move: joblevel.Compare(lv.level, to).String(), Basis: BasisTitle}
+		if z, ok := zones.zone(r); ok {
+			m.JobZone = z
+			if fromOK {
+				m.Move, m.Basis = joblevel.CompareZones(from, z).String(), BasisJobZone
+			}
+		}
+		moves[i] = m
 	}
 	return lv, moves
 }

@@ -86,6 +86,9 @@ func OpenEngine(ctx context.Context, cfg Config) (_ *Engine, err error) {
 		}
 		inputs = append(inputs, rolesPath)
 	}
+	if s.zones, err = loadRoleZones(cfg.ONET, catalog, rolesPath); err != nil {
+		return nil, err
+	}
 	refs, err := manifest.HashInputs("", inputs)
 	if err != nil {
 		return nil, err

@@ -402,7 +402,7 @@ func (b *bulkRun) runKey(sha map[string]string, files []string) []byte {
 	s := b.s
 	h := sha256.New()
 	parts := []string{indexMagic, ReportFormat, s.aid, gemini.PromptVersion, strconv.Itoa(report.NumRoles),
-		s.cls.SHA256, s.catalog, b.enc.ID()}
+		s.cls.SHA256, s.catalog, b.enc.ID(), s.zones.keyPart()}
 	for _, f := range files {
 		parts = append(parts, sha[f])
 	}

@@ -42,6 +42,7 @@ func (o *recommendOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.cfg.Encoder.Kind, "encoder", encoder.KindAuto, "encoder of the skills: auto (the model's), minilm, hashing; its id must be the model's")
 	fs.StringVar(&o.cfg.Encoder.ModelDir, "model-dir", "", "folder with the MiniLM onnx/model.onnx and tokenizer.json")
 	fs.BoolVar(&o.cfg.Offline, "offline", false, "use the offline analyst even when a Gemini API key is set")
+	fs.StringVar(&o.cfg.ONET, "onet", "", "an O*NET database folder: its Job Zones.txt decides step up / lateral / step down between two O*NET occupations of the role catalog (other roles: by title words)")
 	fs.StringVar(&o.cfg.Gemini.Model, "gemini-model", gemini.DefaultModel, "Gemini model")
 	fs.IntVar(&o.cfg.Workers, "workers", recommend.DefaultWorkers, "people processed at once")
 	fs.IntVar(&o.cfg.Gemini.RPM, "rpm", 60, "Gemini requests per minute, shared by all workers, retries included (0: no limit)")
@@ -103,6 +104,9 @@ func (o *recommendOptions) config(g *globalOptions) (recommend.Config, error) {
 	if cfg.Workers < 1 {
 		return cfg, usagef("--workers %d: want 1 or more", cfg.Workers)
 	}
+	if err := checkONET(cfg.ONET); err != nil {
+		return cfg, err
+	}
 	if cfg.Gemini.RPM < 0 {
 		return cfg, usagef("--rpm %d: want 0 (no limit) or more", cfg.Gemini.RPM)
 	}
@@ -128,6 +132,17 @@ func (o *recommendOptions) config(g *globalOptions) (recommend.Config, error) {
 	cfg.Workdir, cfg.Force, cfg.Version, cfg.Logger = g.workdir, g.force, version, g.log
 	cfg.Gemini.Logger = g.log
 	return cfg, nil
+}
+
+// checkONET checks recommend's --onet folder (if any) before anything is loaded.
+func checkONET(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := recommend.CheckONET(dir); err != nil {
+		return fmt.Errorf("recommend: %w", err)
+	}
+	return nil
 }
 
 // printRecommend prints what a run did: for one person, the report and its files (nothing
@@ -214,7 +229,10 @@ Inputs:  --users FILE: CSV with columns user_id, current_role, skills (separated
          a current role, the history's current position. The report lists the skills found and
          why; only the skill names and the role are sent to Gemini, never the résumé's text.
          <workdir>/models/classifier.onnx, classifier.json; <workdir>/data/clean/roles.parquet
-         and data/features/embeddings.arrow (offline analyst).
+         and data/features/embeddings.arrow (offline analyst). --onet DIR: DIR/Job Zones.txt
+         (with roles.parquet, whose O*NET roles carry their O*NET-SOC codes): each role's step
+         up / lateral move / step down compares O*NET Job Zones when both the current role and
+         the role have one, title words otherwise; the report says which.
 Outputs: <workdir>/reports/users/<user>.txt, <user>.md, <user>.json (file names are the ids made
          safe), summary.csv (one row per person; a cell starting with = + - @ gets a leading
          ') and failures.jsonl (user, row, stage, reason). One person's report goes to

@@ -258,3 +258,25 @@ func TestRecommendShardProcesses(t *testing.T) {
 		t.Errorf("merge without shard 1 = %d, %q; want %d naming shard 1/3", code, errOut, exitFailure)
 	}
 }
+
+// TestRecommendONETFlag checks that --onet without a readable Job Zones.txt stops recommend,
+// serve and run before anything is loaded, with an error naming the file.
+func TestRecommendONETFlag(t *testing.T) {
+	dir, onet := t.TempDir(), t.TempDir()
+	want := filepath.Join(onet, "Job Zones.txt")
+	for _, args := range [][]string{
+		{"recommend", "--workdir", dir, "--role", "Cashier", "--skills", "Cash handling", "--onet", onet},
+		{"serve", "--workdir", dir, "--onet", onet},
+		{"run", "--workdir", dir, "--preset", "kaggle", "--input", "../../data/sample/job_postings.csv", "--users", "u.csv", "--onet", onet},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		if code != exitFailure || !strings.Contains(errOut, want) || !strings.Contains(errOut, "no such file") {
+			t.Errorf("skillx %q = %d, %q; want %d and an error naming %s", args, code, errOut, exitFailure, want)
+		}
+	}
+	os.WriteFile(want, []byte("O*NET-SOC Code\tJob Zone\r\n41-2011.00\t9\r\n"), 0o644)
+	code, _, errOut := runCLI(t, "recommend", "--workdir", dir, "--role", "Cashier", "--skills", "Cash handling", "--onet", onet)
+	if code != exitFailure || !strings.Contains(errOut, "Job Zones.txt line 2") {
+		t.Errorf("a bad zone: %d, %q; want %d and an error naming line 2", code, errOut, exitFailure)
+	}
+}

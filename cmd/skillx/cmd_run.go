@@ -82,7 +82,8 @@ func (o *runOptions) recommendConfig(g *globalOptions) (recommend.Config, error)
 		return cfg, err
 	}
 	cfg.Model, cfg.Labels, cfg.Encoder = o.evaluate.cfg.Model, o.evaluate.cfg.Labels, o.features.enc
-	return cfg, nil
+	cfg.ONET = o.evaluate.cfg.ONET // one O*NET folder: evaluate's titles, recommend's Job Zones
+	return cfg, checkONET(cfg.ONET)
 }
 
 // check validates what the stages' own flag checks cannot: ingest's inputs, and recommend's
@@ -112,8 +113,8 @@ func newRunCommand() *command {
 		summary: "run every stage in order (ingest, clean, features, train, evaluate, recommend with --users)",
 		usage: `Runs every stage in order; a stage whose inputs and parameters are unchanged is skipped
 (--force reruns all). Takes the flags of every stage: ingest's, features', train's, evaluate's
-and recommend's (marked "recommend:" below). --model, --labels, --encoder and --model-dir apply
-to every stage that reads them. recommend runs only with --users (or --role and --skills).
+and recommend's (marked "recommend:" below). --model, --labels, --encoder, --model-dir and --onet
+apply to every stage that reads them (recommend reads --onet's Job Zones.txt). recommend runs only with --users (or --role and --skills).
 The workdir is locked once for all the stages.
 
 Outputs: everything the stages write under <workdir>.

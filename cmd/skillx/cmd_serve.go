@@ -32,6 +32,7 @@ func (o *serveOptions) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.engine.Encoder.Kind, "encoder", encoder.KindAuto, "encoder of the skills: auto (the model's), minilm, hashing; its id must be the model's")
 	fs.StringVar(&o.engine.Encoder.ModelDir, "model-dir", "", "folder with the MiniLM onnx/model.onnx and tokenizer.json")
 	fs.BoolVar(&o.engine.Offline, "offline", false, "use the offline analyst even when a Gemini API key is set")
+	fs.StringVar(&o.engine.ONET, "onet", "", "an O*NET database folder: its Job Zones.txt decides step up / lateral / step down between two O*NET occupations of the role catalog (other roles: by title words)")
 	fs.StringVar(&o.engine.Gemini.Model, "gemini-model", gemini.DefaultModel, "Gemini model")
 	fs.IntVar(&o.engine.Gemini.RPM, "rpm", 60, "Gemini requests per minute for all visitors together, retries included (0: no limit)")
 	fs.DurationVar(&o.engine.Gemini.Timeout, "timeout", gemini.DefaultTimeout, "time limit of one Gemini request")
@@ -63,6 +64,11 @@ func (o *serveOptions) check() error {
 		return usagef("--shutdown-timeout %s: want a positive duration", o.server.ShutdownTimeout)
 	case o.retries < 0:
 		return usagef("--retries %d: want 0 or more", o.retries)
+	}
+	if o.engine.ONET != "" { // before anything is loaded
+		if err := recommend.CheckONET(o.engine.ONET); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
 	}
 	return nil
 }
@@ -135,7 +141,8 @@ Safety:  listens on 127.0.0.1:8080 by default and answers loopback host names on
          The API key never reaches a page, log or header. Ctrl-C or SIGTERM: stops taking
          requests, finishes those in progress, then exits.
 Inputs:  <workdir>/models/classifier.onnx, classifier.json, roles.index; the TF-IDF model;
-         <workdir>/data/clean/roles.parquet and data/features/embeddings.arrow (offline).
+         <workdir>/data/clean/roles.parquet and data/features/embeddings.arrow (offline);
+         --onet DIR: DIR/Job Zones.txt, for the job level moves between O*NET occupations.
 Outputs: none (with --cache DIR, Gemini's answers are cached there).
 
 Examples:

@@ -286,3 +286,33 @@ func Load(path string, want map[Hash]bool) (map[Hash][]float32, Info, error) {
 	})
 	return out, info, err
 }
+
+// ErrOtherEncoder is the error of Reuse when the file holds vectors of another encoder (or
+// width) than the one asked for.
+var ErrOtherEncoder = errors.New("embeddings of another encoder")
+
+// Reuse calls fn with every row of the embeddings file at path whose text hash want accepts,
+// when the file holds vectors of the encoder id with dim dimensions: the vectors of these
+// texts that an earlier run embedded. A missing file holds no row (nil). A file of another
+// encoder or width returns an error wrapping ErrOtherEncoder before any call of fn. The row
+// and its vector are valid only during the call (copy what you keep).
+func Reuse(path, id string, dim int, want func(Hash) bool, fn func(Row) error) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	_, err := Scan(path, func(info Info, rows []Row) error {
+		if info.Encoder != id || info.Dim != dim {
+			return fmt.Errorf("%s: %w (%s, %d dimensions; want %s, %d)", path, ErrOtherEncoder, info.Encoder, info.Dim, id, dim)
+		}
+		for _, r := range rows {
+			if !want(r.Hash) {
+				continue
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return err
+}

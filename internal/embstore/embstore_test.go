@@ -78,3 +78,43 @@ func TestHashHex(t *testing.T) {
 		t.Errorf("ParseHash(xyz) succeeded")
 	}
 }
+
+// TestReuse: the rows of the wanted texts, each with its own vector; none from a missing file;
+// an error and no row from a file of another encoder or width.
+func TestReuse(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "e.arrow")
+	if err := Reuse(p, "enc-1", 2, func(Hash) bool { return true }, func(Row) error { t.Error("a row from a missing file"); return nil }); err != nil {
+		t.Fatalf("missing file: %v", err)
+	}
+	w, err := Create(p, "enc-1", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"sql", "python", "excel"}
+	for i, text := range texts {
+		if err := w.Write(Row{Encoder: "enc-1", Hash: HashText(text), Text: text, Vector: []float32{float32(i), 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[Hash]string{HashText("sql"): "sql", HashText("excel"): "excel", HashText("go"): "go"}
+	got := map[string]float32{}
+	err = Reuse(p, "enc-1", 2, func(h Hash) bool { _, ok := want[h]; return ok }, func(r Row) error {
+		got[r.Text] = r.Vector[0]
+		return nil
+	})
+	if err != nil || len(got) != 2 || got["sql"] != 0 || got["excel"] != 2 {
+		t.Errorf("Reuse = %v, rows %v; want sql 0 and excel 2", err, got)
+	}
+	for _, other := range []struct {
+		id  string
+		dim int
+	}{{"enc-2", 2}, {"enc-1", 3}} {
+		err := Reuse(p, other.id, other.dim, func(Hash) bool { return true }, func(Row) error { t.Errorf("a row for %v", other); return nil })
+		if !errors.Is(err, ErrOtherEncoder) {
+			t.Errorf("Reuse for %v = %v; want ErrOtherEncoder", other, err)
+		}
+	}
+}

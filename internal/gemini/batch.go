@@ -2,6 +2,7 @@ package gemini
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -49,8 +50,12 @@ type BatchResult struct {
 
 // batchState is the StateFile's content: the job a RecommendBatch call waits for.
 type batchState struct {
-	// Job is the job's name ("batches/...").
+	// Job is the job's name ("batches/..."); "" while the job is being created (the run may
+	// have stopped between the creation and the saving of its name: the next call looks for
+	// a job of DisplayName).
 	Job string `json:"job"`
+	// DisplayName is the job's display name, unique to the call that created it.
+	DisplayName string `json:"display_name,omitempty"`
 	// Model is the model the job runs.
 	Model string `json:"model"`
 	// Inputs is the sha256 over Prompts: a call resumes the job only for the same prompts.
@@ -241,7 +246,18 @@ func inputsHash(order []string) string {
 func (c *Client) startBatch(ctx context.Context, order []string, groups map[string][]report.Request, stateFile string) (*genai.BatchJob, error) {
 	inputs := inputsHash(order)
 	if saved := c.loadState(stateFile); saved != nil {
-		if saved.Model == c.model && saved.Inputs == inputs && len(order) > 0 {
+		if saved.Job == "" {
+			// An earlier run stopped while creating its job: the job may exist, unnamed here.
+			name, err := c.findBatch(ctx, saved.DisplayName)
+			if err != nil {
+				return nil, fmt.Errorf("gemini batch: an earlier run stopped while creating the job %q and whether it exists cannot be checked (%w); run again, or remove %s to create a new job", saved.DisplayName, err, stateFile)
+			}
+			saved.Job = name
+		}
+		switch {
+		case saved.Job == "":
+			c.log.Info("gemini batch: the job an earlier run was creating does not exist; creating a new one", "display_name", saved.DisplayName)
+		case saved.Model == c.model && saved.Inputs == inputs && len(order) > 0:
 			job, err := c.getBatch(ctx, saved.Job)
 			var ae *APIError
 			switch {
@@ -255,7 +271,7 @@ func (c *Client) startBatch(ctx context.Context, order []string, groups map[stri
 			default:
 				return nil, fmt.Errorf("gemini batch job %s of an earlier run (saved in %s): %w", saved.Job, stateFile, err)
 			}
-		} else {
+		default:
 			c.dropJob(ctx, saved)
 		}
 		c.dropState(stateFile)
@@ -263,22 +279,66 @@ func (c *Client) startBatch(ctx context.Context, order []string, groups map[stri
 	if len(order) == 0 {
 		return nil, nil
 	}
-	job, err := c.createBatch(ctx, order, groups)
+	// The state is saved before the job is created (with its display name, unique to this
+	// call) and again with the job's name: a run killed in between leaves what the next call
+	// needs to find the job instead of paying for a second one.
+	token := make([]byte, 4)
+	rand.Read(token)
+	st := batchState{DisplayName: fmt.Sprintf("skillx-recommend-%d-%s-%s", len(order), inputs[:12], hex.EncodeToString(token)),
+		Model: c.model, Inputs: inputs, Prompts: order, Created: time.Now().UTC()}
+	c.saveState(stateFile, st)
+	job, err := c.createBatch(ctx, order, groups, st.DisplayName)
 	if err != nil {
-		return nil, err
+		return nil, err // the state stays: the job may exist although the answer was lost
 	}
-	if stateFile != "" {
-		st := batchState{Job: job.Name, Model: c.model, Inputs: inputs, Prompts: order, Created: time.Now().UTC()}
-		data, err := json.MarshalIndent(st, "", "  ")
-		if err == nil {
-			err = atomicfile.WriteFile(stateFile, append(data, '\n'))
+	st.Job = job.Name
+	c.saveState(stateFile, st)
+	return job, nil
+}
+
+// saveState writes st to the state file ("" keeps no state); a failure is logged: the run
+// goes on, but a rerun after a kill may pay for a second job.
+func (c *Client) saveState(stateFile string, st batchState) {
+	if stateFile == "" {
+		return
+	}
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err == nil {
+		err = atomicfile.WriteFile(stateFile, append(data, '\n'))
+	}
+	if err != nil {
+		c.log.Warn("gemini batch: cannot save the job's state; if this run is killed, a rerun pays for a new job",
+			"job", st.Job, "display_name", st.DisplayName, "path", stateFile, "error", c.rd.err(err))
+	}
+}
+
+// maxListPages bounds findBatch's search (100 jobs a page).
+const maxListPages = 50
+
+// findBatch returns the name of the job whose display name is display ("" when there is
+// none), listing the project's jobs.
+func (c *Client) findBatch(ctx context.Context, display string) (string, error) {
+	if display == "" {
+		return "", nil
+	}
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	page, err := c.gc.Batches.List(actx, &genai.ListBatchJobsConfig{PageSize: 100})
+	for n := 0; n < maxListPages; n++ {
+		if errors.Is(err, genai.ErrPageDone) {
+			return "", nil
 		}
 		if err != nil {
-			c.log.Warn("gemini batch: cannot save the job's name; if this run is killed, a rerun pays for a new job",
-				"job", job.Name, "path", stateFile, "error", c.rd.err(err))
+			return "", c.callError(ctx, actx, err)
 		}
+		for _, j := range page.Items {
+			if j != nil && j.DisplayName == display {
+				return j.Name, nil
+			}
+		}
+		page, err = page.Next(actx)
 	}
-	return job, nil
+	return "", fmt.Errorf("no job named %q among the first %d pages of jobs", display, maxListPages)
 }
 
 // endedBadly reports whether a job in state s ended without answers.
@@ -315,7 +375,7 @@ func (c *Client) loadState(path string) *batchState {
 		return nil
 	}
 	var st batchState
-	if err := json.Unmarshal(data, &st); err != nil || st.Job == "" {
+	if err := json.Unmarshal(data, &st); err != nil || (st.Job == "" && st.DisplayName == "") {
 		c.log.Warn("gemini batch: the saved job file is damaged; ignoring it", "path", path)
 		return nil
 	}
@@ -332,10 +392,10 @@ func (c *Client) dropState(path string) {
 	}
 }
 
-// createBatch creates the job: one inlined request per prompt of order (the first person of
+// createBatch creates the job named name: one inlined request per prompt of order (the first person of
 // its group speaks for all). Only 429 is retried: after any other failure the job may exist,
 // and a second one would be paid twice.
-func (c *Client) createBatch(ctx context.Context, order []string, groups map[string][]report.Request) (*genai.BatchJob, error) {
+func (c *Client) createBatch(ctx context.Context, order []string, groups map[string][]report.Request, name string) (*genai.BatchJob, error) {
 	inlined := make([]*genai.InlinedRequest, len(order))
 	for i, h := range order {
 		r := groups[h][0]
@@ -345,7 +405,6 @@ func (c *Client) createBatch(ctx context.Context, order []string, groups map[str
 			Metadata: map[string]string{batchKey: h},
 		}
 	}
-	name := fmt.Sprintf("skillx-recommend-%d-%s", len(order), inputsHash(order)[:12])
 	src := &genai.BatchJobSource{InlinedRequests: inlined}
 	cfg := &genai.CreateBatchJobConfig{DisplayName: name}
 	for a := 1; ; a++ {

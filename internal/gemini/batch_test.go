@@ -232,6 +232,54 @@ func TestRecommendBatchResume(t *testing.T) {
 	}
 }
 
+// TestRecommendBatchLostCreate: the job is created but its name never reaches the client (a
+// kill, a dropped connection): the rerun finds it by the display name saved before the
+// creation and resumes it, paying for one job; a job that was never created is looked for
+// and then created.
+func TestRecommendBatchLostCreate(t *testing.T) {
+	f := newFake(t, answerGood(t))
+	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Metadata: true, LoseCreates: 1,
+		Answer: func(key string, req genBody) map[string]any {
+			return map[string]any{"response": genResponse(mustJSON(t, goodReport(person(t, req))))}
+		}}
+	c := newClient(t, f, nil)
+	state := filepath.Join(t.TempDir(), "job.json")
+	opts := BatchOptions{Poll: time.Millisecond, StateFile: state}
+	reqs := []report.Request{roleRequest("u1", "Data Analyst"), roleRequest("u2", "Nurse")}
+
+	if _, err := c.RecommendBatch(context.Background(), reqs, opts); err == nil {
+		t.Fatal("RecommendBatch whose creation reply is lost: no error")
+	}
+	saved, err := os.ReadFile(state)
+	if err != nil || !strings.Contains(string(saved), `"display_name": "skillx-recommend-2-`) || strings.Contains(string(saved), geminitest.JobName) {
+		t.Fatalf("state after the lost reply = %q, %v; want the display name and no job name", saved, err)
+	}
+	res, err := c.RecommendBatch(context.Background(), reqs, opts)
+	if err != nil {
+		t.Fatalf("rerun: %v", err)
+	}
+	if creates, lists := f.srv.Batch.Creates(), f.srv.Batch.Lists(); creates != 1 || lists != 1 {
+		t.Errorf("%d jobs created, %d lists; want the lost job found by one list and resumed, none created", creates, lists)
+	}
+	for _, r := range reqs {
+		if res[r.UserID].Err != nil || res[r.UserID].Report == nil {
+			t.Errorf("%s after the resume: %+v; want a report", r.UserID, res[r.UserID])
+		}
+	}
+
+	// A creation that never reached the server: the rerun looks for it, then creates one.
+	pending := `{"job": "", "display_name": "skillx-recommend-1-000000000000-deadbeef", "model": "` + DefaultModel + `", "inputs": "x"}`
+	if err := os.WriteFile(state, []byte(pending), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := c.RecommendBatch(context.Background(), []report.Request{roleRequest("u3", "Chef")}, opts); err != nil || res["u3"].Err != nil {
+		t.Fatalf("RecommendBatch after a creation that never happened = %+v, %v", res, err)
+	}
+	if creates, lists := f.srv.Batch.Creates(), f.srv.Batch.Lists(); creates != 2 || lists != 2 {
+		t.Errorf("%d jobs created, %d lists; want 2 and 2", creates, lists)
+	}
+}
+
 func TestRecommendBatchFailedJob(t *testing.T) {
 	f := newFake(t, answerGood(t))
 	f.srv.Batch = &geminitest.Batch{Model: DefaultModel, Running: 1, Fail: true}

@@ -10,12 +10,16 @@ import (
 	"testing"
 )
 
-// listedSkills reads data/sample/resumes/listed_skills.csv: for each résumé with a Skills
-// section, the skills it lists there, as the person wrote them ("A|B": either names the item).
-// The finder never reads this file; it is the answer key of the measurement.
-func listedSkills(tb testing.TB) (map[string][][]string, []string) {
+// heldOutDir holds the held-out résumés: written for the project by someone who had not seen
+// the finder's rules, and not tuned afterwards (see its README.md).
+const heldOutDir = "../../data/sample/resumes_heldout"
+
+// listedSkills reads dir/listed_skills.csv: for each résumé with a Skills section, the skills it
+// lists there, as the person wrote them ("A|B": either names the item). The finder never reads
+// this file; it is the answer key of the measurement.
+func listedSkills(tb testing.TB, dir string) (map[string][][]string, []string) {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(resumeDir, "listed_skills.csv"))
+	f, err := os.Open(filepath.Join(dir, "listed_skills.csv"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -113,18 +117,35 @@ type recallResult struct {
 	missed          []string
 }
 
-// measureRecall finds the skills of every résumé of the answer key with f, with and without its
-// Skills section, and counts the listed skills named in the top 10.
+// measureRecall finds the skills of every résumé of the sample answer key with f, with and
+// without its Skills section, and counts the listed skills named in the top 10. Every listed
+// skill must be in the Skills section the finder's headings find.
 func measureRecall(t *testing.T, f *Finder) []recallResult {
 	t.Helper()
-	key, files := listedSkills(t)
+	return measureRecallIn(t, f, resumeDir, true)
+}
+
+// measureRecallIn is measureRecall on the résumés of dir. With strictKey false, a listed skill
+// outside the Skills section the finder's headings find is logged (the finder missed the
+// section's layout), not an error: the held-out résumés were not written to fit those headings.
+func measureRecallIn(t *testing.T, f *Finder, dir string, strictKey bool) []recallResult {
+	t.Helper()
+	key, files := listedSkills(t, dir)
 	var out []recallResult
 	for _, file := range files {
-		text := readResume(t, file)
+		text, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
 		kept, removed := withoutSkillsSection(text)
 		for _, item := range key[file] {
-			if !containsAnyFold(removed, item) {
+			if containsAnyFold(removed, item) {
+				continue
+			}
+			if strictKey {
 				t.Errorf("%s: listed skill %q is not in the Skills section found by the test (%d bytes removed)", file, item[0], len(removed))
+			} else {
+				t.Logf("%s: listed skill %q is not in the Skills section the finder's headings find (%d bytes removed)", file, item[0], len(removed))
 			}
 		}
 		r := recallResult{file: file, listed: len(key[file])}
@@ -151,9 +172,12 @@ func measureRecall(t *testing.T, f *Finder) []recallResult {
 	return out
 }
 
+// containsAnyFold reports whether s contains one of alts, ignoring case and treating any run
+// of white space as one space (a skill may be wrapped over two lines).
 func containsAnyFold(s string, alts []string) bool {
+	s = strings.Join(strings.Fields(strings.ToLower(s)), " ")
 	for _, a := range alts {
-		if strings.Contains(strings.ToLower(s), strings.ToLower(a)) {
+		if strings.Contains(s, strings.Join(strings.Fields(strings.ToLower(a)), " ")) {
 			return true
 		}
 	}
@@ -243,5 +267,52 @@ func checkFloor(t *testing.T, what string, got, floor float64) {
 	t.Helper()
 	if got < floor {
 		t.Errorf("%s: recall %.4f; the floor (measured when the finder was written) is %.4f", what, got, floor)
+	}
+}
+
+// TestRecallHeldOut measures the same share on the held-out résumés of data/sample/
+// resumes_heldout (written by someone who had not seen the finder's rules, and not tuned
+// afterwards), with the sample catalog and, when ../shared is there, with O*NET added. Its
+// floor is a loose one set before the first run, to catch a broken finder; it is not the
+// measured figure, which the log and the README report.
+func TestRecallHeldOut(t *testing.T) {
+	const floor = 0.30
+	t.Run("sample catalog", func(t *testing.T) {
+		f := New(NewVocabulary(sampleCatalog(t), nil), Options{})
+		logTopSkills(t, f, heldOutDir)
+		all, _ := report(t, "held-out, sample catalog", measureRecallIn(t, f, heldOutDir, false))
+		checkFloor(t, "held-out, sample catalog, with Skills section", all.with(), floor)
+	})
+	t.Run("O*NET", func(t *testing.T) {
+		on := onet(t)
+		f := New(NewVocabulary(sampleCatalog(t), on), Options{})
+		logTopSkills(t, f, heldOutDir)
+		all, _ := report(t, "held-out, sample catalog + O*NET", measureRecallIn(t, f, heldOutDir, false))
+		checkFloor(t, "held-out, O*NET, with Skills section", all.with(), floor)
+	})
+}
+
+// logTopSkills logs the top 10 skills the finder returns for every résumé of dir, those without
+// a Skills section included, so that a reader can see what the misses lost to.
+func logTopSkills(t *testing.T, f *Finder, dir string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range files {
+		text, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.FindBytes(text)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var top []string
+		for _, s := range res.Skills[:min(10, len(res.Skills))] {
+			top = append(top, s.Name)
+		}
+		t.Logf("  top 10 of %s: %q", filepath.Base(path), top)
 	}
 }

@@ -102,7 +102,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		s.generate(w, r, n, b)
 	case strings.HasPrefix(p, "/v1beta/models/") && strings.HasSuffix(p, ":batchGenerateContent"),
-		strings.HasPrefix(p, "/v1beta/batches/"):
+		strings.HasPrefix(p, "/v1beta/batches/"), p == "/v1beta/batches":
 		if s.Batch == nil {
 			WriteError(w, 404, "NOT_FOUND", "no batch support in this test", nil)
 			return
@@ -175,6 +175,10 @@ type Batch struct {
 	Metadata bool
 	// Reverse gives the answers in reverse request order.
 	Reverse bool
+	// LoseCreates is the number of job creations whose reply is lost: the job is created, but
+	// the client gets 500 INTERNAL (as when a connection drops, or a process is killed, after
+	// the server acted).
+	LoseCreates int
 	// Answer returns the inlined answer to the request whose metadata key is key.
 	Answer func(key string, req Body) map[string]any
 
@@ -183,6 +187,7 @@ type Batch struct {
 	gets    int
 	failed  int
 	cancels []string
+	lists   int
 }
 
 // batchJob is one job a Batch created.
@@ -218,7 +223,23 @@ func (b *Batch) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 			return
 		}
 		b.jobs = append(b.jobs, j)
+		if b.LoseCreates > 0 {
+			b.LoseCreates--
+			WriteError(w, 500, "INTERNAL", "the reply was lost", nil)
+			return
+		}
 		WriteJSON(w, 200, b.operation(j, "BATCH_STATE_PENDING", nil))
+	case r.Method == http.MethodGet && p == "/v1beta/batches": // list, one page
+		ops := []any{}
+		for _, j := range b.jobs {
+			state := "BATCH_STATE_RUNNING"
+			if j.cancelled {
+				state = "BATCH_STATE_CANCELLED"
+			}
+			ops = append(ops, b.operation(j, state, nil))
+		}
+		b.lists++
+		WriteJSON(w, 200, map[string]any{"operations": ops})
 	case r.Method == http.MethodPost && strings.HasSuffix(p, ":cancel"):
 		j := b.job(strings.TrimSuffix(strings.TrimPrefix(p, "/v1beta/"), ":cancel"))
 		if j == nil {
@@ -288,6 +309,13 @@ func (b *Batch) answers(j *batchJob) []any {
 		slices.Reverse(out)
 	}
 	return out
+}
+
+// Lists returns the number of list requests served.
+func (b *Batch) Lists() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.lists
 }
 
 // Update runs edit with b locked, to change its settings between (or during) a client's calls.
