@@ -419,7 +419,7 @@ func writeText(w io.Writer, r *UserReport) error {
 		}
 		section("How your skills apply", rr.SkillApplication)
 		b.WriteString("\nSkill development\n")
-		for _, d := range rr.Development {
+		for _, d := range r.DevelopmentText(i) {
 			wrapTo(&b, "  - ", "    ", d)
 		}
 	}
@@ -531,7 +531,7 @@ func writeMarkdown(w io.Writer, r *UserReport) error {
 		}
 		fmt.Fprintf(&b, "\n**How your skills apply.** %s\n\n", md(rr.SkillApplication))
 		b.WriteString("**Skill development**\n\n")
-		for _, d := range rr.Development {
+		for _, d := range r.DevelopmentText(i) {
 			fmt.Fprintf(&b, "- %s\n", md(d))
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/skillx/skillx/internal/classifier"
 	"github.com/skillx/skillx/internal/encoder"
@@ -310,3 +311,43 @@ func (r *UserReport) FoundItems() []string {
 // PredictionText formats a predicted role as the readable reports list it: its name, match
 // score and classifier probability.
 func PredictionText(c report.Candidate) string { return predictionText(c) }
+
+// DevelopmentText returns the skill development recommendations of the report's i-th final
+// role as the readable reports show them: a recommendation naming a skill the person's
+// résumé or history already shows (one of the found skills the report is not about) says so,
+// since that skill is to deepen, not to start.
+func (r *UserReport) DevelopmentText(i int) []string {
+	if i < 0 || i >= len(r.Roles) {
+		return nil
+	}
+	dev := r.Roles[i].Development
+	if r.Found == nil || len(r.Found.Skills) == 0 {
+		return dev
+	}
+	out := make([]string, len(dev))
+	for j, d := range dev {
+		out[j] = d
+		if name, ok := mentionedSkill(d, r.Found.Skills); ok {
+			out[j] = strings.TrimSuffix(strings.TrimSpace(d), ".") + ". Your résumé already mentions " + name + ": build on it."
+		}
+	}
+	return out
+}
+
+// mentionedSkill returns the first found skill whose name appears in text as whole words
+// (ignoring case and spacing).
+func mentionedSkill(text string, found []FoundSkill) (string, bool) {
+	t := " " + wordsOf(text) + " "
+	for _, f := range found {
+		if w := wordsOf(f.Name); w != "" && strings.Contains(t, " "+w+" ") {
+			return f.Name, true
+		}
+	}
+	return "", false
+}
+
+// wordsOf returns s in lower case with every run of characters other than letters and
+// digits made one space.
+func wordsOf(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
+}
