@@ -78,9 +78,6 @@ func (b *builder) derive() {
 			f.alias = to
 		}
 	}
-	for _, f := range b.order {
-		f.variants = variants(f)
-	}
 }
 
 // deriveName returns the form that f names by the rules of NewVocabulary, or nil.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -18,6 +19,11 @@ type Options struct {
 	// NoParaphrase turns off the matching of unmatched Skills-section items to the vocabulary
 	// phrase of most similar wording.
 	NoParaphrase bool
+	// NoSpelling turns off the reading of misspelt Skills-section words (see SpellingWeight).
+	NoSpelling bool
+	// NoAsWritten turns off the keeping of Skills-section items that name nothing in the
+	// vocabulary as skills in the person's own words (see AsWrittenWeight).
+	NoAsWritten bool
 }
 
 // Finder finds the skills of a vocabulary in résumés. Build it once with New and call Find for
@@ -27,6 +33,8 @@ type Finder struct {
 	opts     Options
 	paraOnce sync.Once
 	para     *paraphraser
+	typoOnce sync.Once
+	typo     *typoIndex
 }
 
 // New returns a Finder over the vocabulary v.
@@ -50,6 +58,15 @@ func (f *Finder) paraphraser() *paraphraser {
 	return f.para
 }
 
+// typos returns the spelling index, building it on first use; nil with Options.NoSpelling.
+func (f *Finder) typos() *typoIndex {
+	if f.opts.NoSpelling {
+		return nil
+	}
+	f.typoOnce.Do(func() { f.typo = newTypoIndex(f.v) })
+	return f.typo
+}
+
 // Vocabulary returns the finder's vocabulary.
 func (f *Finder) Vocabulary() *Vocabulary { return f.v }
 
@@ -71,23 +88,50 @@ type Result struct {
 	Language string `json:"language,omitempty"`
 }
 
-// Top returns the names of the n strongest skills (all when there are fewer): the skills
-// recommend takes for a person who gave a résumé.
+// Top returns the names of the n strongest skills of the vocabulary, strongest first, and
+// when there are fewer than n of them, the strongest skills kept as written (Match "as
+// written") after them: the skills recommend takes for a person who gave a résumé. The
+// vocabulary's skills come first because they are the catalog's own words, which the role
+// classifier was trained on; a person's own words stand in only where the vocabulary found too
+// few (a trade or a field the catalog barely covers).
 func (r *Result) Top(n int) []string {
 	out := make([]string, 0, min(n, len(r.Skills)))
-	for _, s := range r.Skills[:min(n, len(r.Skills))] {
-		out = append(out, s.Name)
+	for _, written := range []bool{false, true} {
+		for _, s := range r.Skills {
+			if len(out) == n {
+				return out
+			}
+			if (s.Match == MatchAsWritten) == written {
+				out = append(out, s.Name)
+			}
+		}
 	}
 	return out
 }
 
+// The kinds of match of a Skill (Skill.Match).
+const (
+	// MatchPhrase is a skill whose name, or a form of it, the text writes.
+	MatchPhrase = "phrase"
+	// MatchParaphrase is a skill a Skills-section item is worded like (ParaphraseMin).
+	MatchParaphrase = "paraphrase"
+	// MatchSpelling is a skill a Skills-section item names with a misspelt word (SpellingWeight).
+	MatchSpelling = "spelling"
+	// MatchAsWritten is a Skills-section item that names nothing in the vocabulary, kept in the
+	// person's words (AsWrittenWeight).
+	MatchAsWritten = "as written"
+)
+
 // Skill is one skill found in a résumé, with its evidence.
 type Skill struct {
-	// Name is the skill's name in the vocabulary.
+	// Name is the skill's name in the vocabulary, or the item as the person wrote it (Match
+	// "as written").
 	Name string `json:"name"`
 	// Score ranks the skills: specificity × match × Σ over sections of section weight ×
 	// ln(1 + lines of the section naming the skill), plus 0.1 per year stated (at most 10
-	// years), plus 0.1 for an O*NET hot technology and 0.05 for an in-demand one.
+	// years), plus 0.1 for an O*NET hot technology and 0.05 for an in-demand one. match is 1
+	// for a phrase, ParaphraseWeight × the similarity for a paraphrase, SpellingWeight for a
+	// misspelling; a skill kept as written has AsWrittenWeight in place of specificity × match.
 	Score float64 `json:"score"`
 	// Lines is the number of distinct lines naming the skill (a repeated line counts once).
 	Lines int `json:"lines"`
@@ -97,10 +141,13 @@ type Skill struct {
 	Sections []Section `json:"sections"`
 	// Years is the longest experience stated on a line naming the skill (0: none stated).
 	Years float64 `json:"years,omitempty"`
-	// Match is "phrase" (the text names a form of the skill) or "paraphrase" (a Skills item
-	// worded like the skill: see Options.NoParaphrase).
+	// Match is "phrase" (the text names a form of the skill), "paraphrase" (a Skills item
+	// worded like the skill: see Options.NoParaphrase), "spelling" (a Skills item naming it
+	// with a misspelt word) or "as written" (a Skills item naming nothing in the vocabulary,
+	// kept in the person's words; its Specificity, Postings and Roles are 0).
 	Match string `json:"match"`
-	// Similarity is the TF-IDF cosine of a paraphrase and the skill's phrase (1 for a phrase).
+	// Similarity is the TF-IDF cosine of a paraphrase and the skill's phrase (1 for a phrase
+	// or a misspelling, 0 for a skill kept as written).
 	Similarity float64 `json:"similarity"`
 	// Specificity is the vocabulary's specificity of the skill (Group.Specificity).
 	Specificity float64 `json:"specificity"`
@@ -154,8 +201,13 @@ func (s Skill) Why() string {
 	if s.Years > 0 {
 		out += fmt.Sprintf("; %s stated", formatYears(s.Years))
 	}
-	if s.Match == "paraphrase" {
+	switch s.Match {
+	case MatchParaphrase:
 		out += fmt.Sprintf("; worded like %q (similarity %.2f)", s.Evidence[0].Matched, s.Similarity)
+	case MatchSpelling:
+		out += fmt.Sprintf("; read as %q (a spelling one letter off)", s.Evidence[0].Matched)
+	case MatchAsWritten:
+		out += "; listed by you; not in the skills vocabulary"
 	}
 	if s.Hot {
 		out += "; O*NET hot technology"
@@ -191,6 +243,14 @@ type lineHit struct {
 	matched string
 	start   int
 	end     int
+	fuzzy   bool // named through a misspelt word
+}
+
+// written is a Skills-section item that names nothing in the vocabulary, kept as written.
+type written struct {
+	name  string
+	lines []lineHit
+	order int // position among the Skills-section items of the résumé
 }
 
 // Find finds the skills of the vocabulary in text. The text is cleaned first (see
@@ -237,7 +297,11 @@ type scanState struct {
 	ids     []int32
 	alts    []int32
 	used    []bool
-	items   []item // Skills-section items without a match, for paraphrases
+	fixed   []bool // the word was read through a spelling correction
+	items   []item // Skills-section items without a match, for paraphrases and as written
+	written []written
+	byText  map[string]int // written item key -> index
+	secOf   []Section      // the section of each line matched (SectionHeader before any)
 }
 
 // scan reads the lines in order, following the sections, and matches each line that does not
@@ -248,12 +312,15 @@ func (st *scanState) scan() {
 	for i := range st.lines {
 		l := &st.lines[i]
 		st.lang.letters(l.text)
+		if l.joined {
+			continue
+		}
 		text := l.text
 		base := 0
 		if !headed && l.block > st.lines[0].block {
 			sec = SectionBody
 		}
-		if s, rest, ok := heading(text); ok {
+		if s, rest, ok := heading(text); ok && !(sec == SectionSkills && rest != "" && skillsCategory(text)) {
 			sec, headed = s, true
 			if rest == "" {
 				continue
@@ -264,18 +331,66 @@ func (st *scanState) scan() {
 		if l.dup {
 			continue
 		}
+		if sec == SectionSkills {
+			text = st.joinWrapped(i, text)
+		}
+		st.secOf = append(st.secOf, make([]Section, i+1-len(st.secOf))...)
+		st.secOf[i] = sec
 		st.matchLine(i, text, base, sec)
 	}
 	for _, it := range st.items {
-		st.paraphrase(it)
+		if !it.name && st.paraphrase(it) {
+			continue
+		}
+		if !st.f.opts.NoAsWritten {
+			st.keepWritten(it)
+		}
 	}
+	st.mentionsOfWritten()
+}
+
+// joinWrapped joins to the Skills line i (whose text from its heading on is text) the lines
+// that continue it: a list wrapped in the middle of an item ("UK employment" / "law, HR
+// policies"). A line continues the one before when both are in one block, the one before
+// holds a list (a comma or semicolon) and ends inside an item (with a letter, a digit or a
+// closing parenthesis), and the line starts with a lower-case letter. The joined lines are
+// matched as one line, under the first one's number.
+func (st *scanState) joinWrapped(i int, text string) string {
+	l := &st.lines[i]
+	for j := i + 1; j < len(st.lines); j++ {
+		nx := &st.lines[j]
+		if nx.block != l.block || nx.dup || !wrapsInto(l.text, nx.text) {
+			break
+		}
+		if _, _, ok := heading(nx.text); ok {
+			break
+		}
+		l.text += " " + nx.text
+		text += " " + nx.text
+		nx.joined = true
+	}
+	return text
+}
+
+// wrapsInto reports whether next continues an item that prev, a list, was cut in.
+func wrapsInto(prev, next string) bool {
+	if !strings.ContainsAny(prev, ",;") {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	first, _ := utf8.DecodeRuneInString(next)
+	return (unicode.IsLetter(last) || unicode.IsDigit(last) || last == ')') && unicode.IsLower(first)
 }
 
 // matchLine finds the vocabulary's forms in text (line i from byte base, in section sec): at
 // each word the longest form that starts there and does not cross a separator, then on after
 // it.
 func (st *scanState) matchLine(i int, text string, base int, sec Section) {
-	st.tokenize(text)
+	var typos *typoIndex
+	if sec == SectionSkills {
+		typos = st.f.typos()
+	}
+	st.tokenize(text, typos)
 	ws := st.ws
 	st.used = append(st.used[:0], make([]bool, len(ws))...)
 	for k := 0; k < len(ws); {
@@ -284,22 +399,25 @@ func (st *scanState) matchLine(i int, text string, base int, sec Section) {
 			k++
 			continue
 		}
-		st.record(best.group, lineHit{line: i, section: sec, matched: best.text, start: base + ws[k].start, end: base + ws[k+n-1].end}, text, false, 1)
+		lh := lineHit{line: i, section: sec, matched: best.text, start: base + ws[k].start, end: base + ws[k+n-1].end}
 		for j := k; j < k+n; j++ {
 			st.used[j] = true
+			lh.fuzzy = lh.fuzzy || st.fixed[j]
 		}
+		st.record(best.group, lh, text, false, 1)
 		k += n
 	}
-	if sec == SectionSkills && !st.f.opts.NoParaphrase {
+	if sec == SectionSkills && (!st.f.opts.NoParaphrase || !st.f.opts.NoAsWritten) {
 		st.collectItems(i, text, base, ws, st.used)
 	}
 }
 
 // tokenize splits text into st.ws with the vocabulary ids of each word (st.ids) and of its
-// versionless form (st.alts), -1 for a word the vocabulary does not have.
-func (st *scanState) tokenize(text string) {
+// versionless form (st.alts), -1 for a word the vocabulary does not have. With typos, a word
+// the vocabulary does not have gets the id of the word it misspells, if any (st.fixed).
+func (st *scanState) tokenize(text string, typos *typoIndex) {
 	v := st.f.v
-	st.ws, st.ids, st.alts = st.ws[:0], st.ids[:0], st.alts[:0]
+	st.ws, st.ids, st.alts, st.fixed = st.ws[:0], st.ids[:0], st.alts[:0], st.fixed[:0]
 	st.buf = splitWords(text, st.buf, false, func(w word) {
 		id, alt := int32(-1), int32(-1)
 		if x, ok := v.ids[string(w.kb)]; ok {
@@ -310,11 +428,17 @@ func (st *scanState) tokenize(text string) {
 				alt = x
 			}
 		}
+		fixed := false
+		if id < 0 && alt < 0 && typos != nil {
+			id = typos.correct(w.kb)
+			fixed = id >= 0
+		}
 		st.lang.word(w.kb)
 		w.kb, w.ab = nil, nil
 		st.ws = append(st.ws, w)
 		st.ids = append(st.ids, id)
 		st.alts = append(st.alts, alt)
+		st.fixed = append(st.fixed, fixed)
 	})
 }
 
@@ -407,31 +531,22 @@ func (st *scanState) record(g int32, lh lineHit, text string, para bool, sim flo
 
 // skills scores the hits and returns them strongest first.
 func (st *scanState) skills() []Skill {
-	out := make([]Skill, 0, len(st.hits))
+	out := make([]Skill, 0, len(st.hits)+len(st.written))
+	var first []int // the position of each skill's first mention
 	for _, h := range st.hits {
 		g := st.f.v.groups[h.group]
-		s := Skill{Name: g.Name, Lines: len(h.lines), Match: "phrase", Similarity: h.similarity,
+		s := Skill{Name: g.Name, Lines: len(h.lines), Match: MatchPhrase, Similarity: h.similarity,
 			Specificity: g.Specificity, Postings: g.Postings, Roles: g.Roles, Hot: g.Hot, InDemand: g.InDemand}
 		m := 1.0
-		if h.paraphrase {
-			s.Match = "paraphrase"
+		switch {
+		case h.paraphrase:
+			s.Match = MatchParaphrase
 			m = ParaphraseWeight * h.similarity
+		case allFuzzy(h.lines):
+			s.Match = MatchSpelling
+			m = SpellingWeight
 		}
-		perSection := map[Section]int{}
-		for _, lh := range h.lines {
-			perSection[lh.section]++
-			s.Repeats += st.lines[lh.line].repeats
-			s.Years = math.Max(s.Years, st.years[lh.line])
-		}
-		var ev float64
-		for sec, n := range perSection {
-			ev += SectionWeight[sec] * math.Log(1+float64(n))
-			s.Sections = append(s.Sections, sec)
-		}
-		sort.Slice(s.Sections, func(i, j int) bool {
-			wi, wj := SectionWeight[s.Sections[i]], SectionWeight[s.Sections[j]]
-			return wi > wj || wi == wj && s.Sections[i] < s.Sections[j]
-		})
+		ev := st.sectionEvidence(&s, h.lines)
 		score := g.Specificity*m*ev + 0.1*math.Min(s.Years, 10)
 		if g.Hot {
 			score += 0.1
@@ -442,8 +557,22 @@ func (st *scanState) skills() []Skill {
 		s.Score = math.Round(score*1000) / 1000
 		s.Evidence = st.evidence(h)
 		out = append(out, s)
+		first = append(first, firstPos(h.lines))
 	}
-	sort.SliceStable(out, func(i, j int) bool {
+	for _, w := range st.written {
+		s := Skill{Name: w.name, Lines: len(w.lines), Match: MatchAsWritten}
+		ev := st.sectionEvidence(&s, w.lines)
+		s.Score = math.Round((AsWrittenWeight*ev+0.1*math.Min(s.Years, 10))*1000) / 1000
+		s.Evidence = st.evidence(hit{lines: w.lines})
+		out = append(out, s)
+		first = append(first, firstPos(w.lines))
+	}
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		i, j := order[x], order[y]
 		a, b := out[i], out[j]
 		if a.Score != b.Score {
 			return a.Score > b.Score
@@ -451,9 +580,57 @@ func (st *scanState) skills() []Skill {
 		if a.Lines != b.Lines {
 			return a.Lines > b.Lines
 		}
+		if first[i] != first[j] {
+			return first[i] < first[j] // among equals, the one the person names first
+		}
 		return a.Name < b.Name
 	})
-	return out
+	sorted := make([]Skill, len(out))
+	for k, i := range order {
+		sorted[k] = out[i]
+	}
+	return sorted
+}
+
+// firstPos returns the position in the text of the first of lines: line index, then byte
+// offset.
+func firstPos(lines []lineHit) int {
+	p := math.MaxInt
+	for _, lh := range lines {
+		p = min(p, lh.line<<20+lh.start)
+	}
+	return p
+}
+
+// sectionEvidence sets the sections, repeats and years of s from the lines naming it, and
+// returns Σ over its sections of section weight × ln(1 + lines).
+func (st *scanState) sectionEvidence(s *Skill, lines []lineHit) float64 {
+	perSection := map[Section]int{}
+	for _, lh := range lines {
+		perSection[lh.section]++
+		s.Repeats += st.lines[lh.line].repeats
+		s.Years = math.Max(s.Years, st.years[lh.line])
+	}
+	var ev float64
+	for sec, n := range perSection {
+		ev += SectionWeight[sec] * math.Log(1+float64(n))
+		s.Sections = append(s.Sections, sec)
+	}
+	sort.Slice(s.Sections, func(i, j int) bool {
+		wi, wj := SectionWeight[s.Sections[i]], SectionWeight[s.Sections[j]]
+		return wi > wj || wi == wj && s.Sections[i] < s.Sections[j]
+	})
+	return ev
+}
+
+// allFuzzy reports whether every line names the skill through a misspelt word.
+func allFuzzy(lines []lineHit) bool {
+	for _, lh := range lines {
+		if !lh.fuzzy {
+			return false
+		}
+	}
+	return len(lines) > 0
 }
 
 // evidence returns the strongest lines of h: heaviest section, then years, then first.
@@ -518,7 +695,11 @@ func notes(r *Result) []string {
 		out = append(out, fmt.Sprintf("%d control or invisible characters were removed.", r.Text.ControlRemoved))
 	}
 	if r.Text.RepeatedLines > 0 {
-		out = append(out, fmt.Sprintf("%d lines repeat earlier lines; each line was counted once.", r.Text.RepeatedLines))
+		if r.Text.RepeatedLines == 1 {
+			out = append(out, "1 line repeats an earlier line; each line was counted once.")
+		} else {
+			out = append(out, fmt.Sprintf("%d lines repeat earlier lines; each line was counted once.", r.Text.RepeatedLines))
+		}
 	}
 	switch {
 	case r.Script != "":

@@ -161,8 +161,15 @@ func TestSampleResumes(t *testing.T) {
 		t.Errorf("es: Java rank %d; want 1", rank)
 	}
 	ru := find("ru_accountant.txt")
-	if ru.Script != "Cyrillic" || !hasNote(ru, "Cyrillic script") || len(ru.Skills) != 1 || ru.Skills[0].Name != "Excel" {
-		t.Errorf("ru: script %q, skills %v, notes %q; want Cyrillic, Excel only, a note", ru.Script, ru.Top(5), ru.Notes)
+	// Excel is the one skill of the vocabulary; the other Skills items are kept as written.
+	var vocab []string
+	for _, s := range ru.Skills {
+		if s.Match != MatchAsWritten {
+			vocab = append(vocab, s.Name)
+		}
+	}
+	if ru.Script != "Cyrillic" || !hasNote(ru, "Cyrillic script") || len(vocab) != 1 || vocab[0] != "Excel" || ru.Top(1)[0] != "Excel" {
+		t.Errorf("ru: script %q, skills %v, notes %q; want Cyrillic, Excel the only vocabulary skill and first, a note", ru.Script, ru.Top(5), ru.Notes)
 	}
 	for _, name := range []string{"priya_data_analyst.txt", "tom_frontend.txt"} {
 		if res := find(name); res.Language != "" || res.Script != "" {
@@ -223,9 +230,13 @@ func TestParaphrase(t *testing.T) {
 	if _, rank := skillByName(res, "LinkedIn Recruiter"); rank != 0 {
 		t.Error("the name LinkedIn was taken as a paraphrase of LinkedIn Recruiter")
 	}
-	off := New(f.Vocabulary(), Options{NoParaphrase: true})
+	off := New(f.Vocabulary(), Options{NoParaphrase: true, NoAsWritten: true})
 	if res, _ := off.Find("Skills\nWireframing, Accounts payable\n"); len(res.Skills) != 0 {
 		t.Errorf("NoParaphrase: found %v", res.Top(5))
+	}
+	// A paraphrase rewords a phrase; it does not add a word to it.
+	if res, _ := f.Find("Skills\nMenu development\n"); len(res.Skills) != 1 || res.Skills[0].Match != MatchAsWritten {
+		t.Errorf("Menu development: found %+v; want it kept as written, not a paraphrase", res.Skills)
 	}
 }
 

@@ -55,6 +55,7 @@ type item struct {
 	text       string
 	start, end int
 	section    Section
+	name       bool // a word is a name (in capitals or mixed case): never a paraphrase
 }
 
 // newParaphraser fits the TF-IDF model on the phrases of v's skills; nil when v is empty.
@@ -141,33 +142,57 @@ func (p *paraphraser) nearestUncached(text string) (int, float64) {
 }
 
 // collectItems keeps the items of a Skills line (runs of words between separators) that no
-// vocabulary form matched, for paraphrases.
+// vocabulary form matched, for paraphrases and to keep as written. The label of a category
+// line ("Big Data" of "Big Data: Spark, Kafka") is not an item.
 func (st *scanState) collectItems(i int, text string, base int, ws []word, used []bool) {
+	labelEnd := categoryLabelEnd(text)
 	for a := 0; a < len(ws); {
 		b := a + 1
 		for b < len(ws) && !ws[b].brk {
 			b++
 		}
-		st.keepItem(i, text, base, ws[a:b], used[a:b])
+		if ws[b-1].end > labelEnd {
+			st.keepItem(i, text, base, ws[a:b], used[a:b])
+		}
 		a = b
 	}
 }
 
-// keepItem keeps one item unless a word of it matched, it is too long, a word of it is a
-// name (in capitals or mixed case), or it only states a length of experience.
+// categoryLabelEnd returns the offset of the colon that ends the label of a category line
+// ("Big Data: Spark, Kafka", "• Tools: Jira"): at most four words without digits before a
+// colon that has text after it; -1 when the line has no such label.
+func categoryLabelEnd(text string) int {
+	p := strings.IndexByte(text, ':')
+	if p < 0 || strings.TrimSpace(text[p+1:]) == "" {
+		return -1
+	}
+	label := strings.TrimLeft(text[:p], listMarks+" ")
+	if label == "" || len(strings.Fields(label)) > 4 || strings.ContainsAny(label, "0123456789") {
+		return -1
+	}
+	return p
+}
+
+// keepItem keeps one item unless a word of it matched, it is too long, it starts or ends with
+// a function word, or it only states a length of experience, a date or a level. An item with a name in it (a word in capitals or mixed
+// case: "LinkedIn", "SAP") is kept to be kept as written, not compared for paraphrases: a
+// name is found as it is or not at all.
 func (st *scanState) keepItem(i int, text string, base int, ws []word, used []bool) {
 	if len(ws) == 0 || len(ws) > paraphraseMaxWords {
 		return
 	}
-	letters := false
+	if isFunctionWord(text, ws[0]) || isFunctionWord(text, ws[len(ws)-1]) {
+		return // a piece of a sentence ("and the rest of it")
+	}
+	letters, name := false, false
 	for k, w := range ws {
 		if used[k] {
 			return
 		}
 		if s := text[w.start:w.end]; w.upper && len(s) >= 2 || hasInnerCapital(s) {
-			return // a name ("LinkedIn", "SAP") is found as it is or not at all
+			name = true
 		}
-		if k := foldPlural(strings.ToLower(text[w.start:w.end])); !notSkillWords[k] && hasLetter(k) {
+		if k := foldPlural(strings.ToLower(text[w.start:w.end])); !notSkillWords[k] && !dateWords[k] && hasLetter(k) {
 			letters = true
 		}
 	}
@@ -175,7 +200,17 @@ func (st *scanState) keepItem(i int, text string, base int, ws []word, used []bo
 		return
 	}
 	st.items = append(st.items, item{line: i, text: text[ws[0].start:ws[len(ws)-1].end],
-		start: base + ws[0].start, end: base + ws[len(ws)-1].end, section: SectionSkills})
+		start: base + ws[0].start, end: base + ws[len(ws)-1].end, section: SectionSkills, name: name})
+}
+
+// dateWords are the words of a date or a span of time ("Jan 2020 – present").
+var dateWords = map[string]bool{
+	"jan": true, "january": true, "feb": true, "february": true, "mar": true, "march": true,
+	"apr": true, "april": true, "may": true, "jun": true, "june": true, "jul": true, "july": true,
+	"aug": true, "august": true, "sep": true, "sept": true, "september": true, "oct": true,
+	"october": true, "nov": true, "november": true, "dec": true, "december": true,
+	"present": true, "current": true, "now": true, "today": true, "yr": true, "yrs": true,
+	"mo": true, "mos": true, "week": true, "weeks": true, "day": true, "days": true,
 }
 
 // notSkillWords are words of a Skills section that say how long or how well, not what.
@@ -197,17 +232,49 @@ func hasLetter(s string) bool {
 	return false
 }
 
-// paraphrase records the item as the skill of the most similar phrase, when similar enough.
-func (st *scanState) paraphrase(it item) {
+// paraphrase records the item as the skill of the most similar phrase, when similar enough,
+// and reports whether it did.
+func (st *scanState) paraphrase(it item) bool {
 	p := st.f.paraphraser()
 	if p == nil {
-		return
+		return false
 	}
 	d, sim := p.nearest(it.text)
-	if d < 0 || sim < ParaphraseMin {
-		return
+	if d < 0 || sim < ParaphraseMin || !coversWords(p.texts[d], it.text) {
+		return false
 	}
 	g := p.groupOf[d]
 	st.record(g, lineHit{line: it.line, section: it.section, matched: p.texts[d], start: it.start, end: it.end},
 		st.lines[it.line].text, true, sim)
+	return true
+}
+
+// coversWords reports whether every content word of item (not a function word, nor one of
+// notSkillWords) is in phrase, or shares its first four letters with a word of phrase
+// ("Usability tests" and "Usability testing"): a paraphrase rewords the phrase, it does not
+// add to it ("Menu development" is not "API development").
+func coversWords(phrase, item string) bool {
+	pws := words(phrase)
+	for _, w := range words(item) {
+		if tfidf.IsStopWord(w.key) || notSkillWords[w.key] {
+			continue
+		}
+		ok := false
+		for _, pw := range pws {
+			if pw.key == w.key || len(w.key) >= 4 && len(pw.key) >= 4 && pw.key[:4] == w.key[:4] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// isFunctionWord reports whether the word w of text is a function word (the matcher's words carry no
+// key: see tokenize).
+func isFunctionWord(text string, w word) bool {
+	return tfidf.IsStopWord(strings.ToLower(text[w.start:w.end]))
 }

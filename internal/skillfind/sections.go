@@ -169,3 +169,23 @@ func isTitleCase(t string) bool {
 	}
 	return true
 }
+
+// categoryHeadings are the first words of a "Label: items" line that, under a Skills heading,
+// is a category of the Skills section ("Languages: Python, SQL", "Certifications: CPR"), not
+// the heading of a section of its own.
+var categoryHeadings = map[string]bool{
+	"languages": true, "language": true, "certifications": true, "certificates": true,
+	"licenses": true, "licences": true,
+}
+
+// skillsCategory reports whether a "Label: items" line, read under a Skills heading, stays in
+// the Skills section: its label is a heading of the Skills kind, or starts with a word of
+// categoryHeadings.
+func skillsCategory(text string) bool {
+	head, _, _ := strings.Cut(text, ":")
+	if sec, ok := headingText(head, true); ok && sec == SectionSkills {
+		return true
+	}
+	fs := strings.Fields(strings.ToLower(head))
+	return len(fs) > 0 && categoryHeadings[fs[0]]
+}

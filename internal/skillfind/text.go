@@ -51,6 +51,7 @@ type line struct {
 	block   int    // blank lines before it: lines of one block share it
 	text    string // cleaned (NormalizeText)
 	dup     bool   // repeats an earlier line
+	joined  bool   // continues the line before it, and is matched with it (joinWrapped)
 	repeats int    // later copies of this line
 }
 
@@ -131,7 +132,7 @@ func cleanLines(b []byte, st *TextStats) []line {
 			block++
 		}
 		for _, piece := range splitBullets(ln) {
-			t := textnorm.NormalizeText(piece)
+			t := textnorm.NormalizeText(markColumns(piece))
 			if !hasWordRune(t) {
 				continue
 			}
@@ -363,6 +364,39 @@ func isInvisible(r rune) bool {
 // bullets mark list items; one in the middle of a line starts a new piece. U+F0B7 and U+F0A7
 // are the bullets of Word's Symbol font, as they come out in a copied text.
 const bullets = "•▪●■◦‣\uf0b7\uf0a7➢►✓✔"
+
+// columnGap is the least run of spaces inside a line that separates columns.
+const columnGap = "   "
+
+// markColumns puts a separator (" | ") where a run of three or more spaces inside ln
+// separates two columns ("Menu development        Food cost control": a list laid out in two
+// columns, or a job line with its dates on the right), so that a phrase never spans them.
+// White space before and after the text is left alone.
+func markColumns(ln string) string {
+	t := strings.TrimSpace(ln)
+	if !strings.Contains(t, columnGap) {
+		return ln
+	}
+	var sb strings.Builder
+	for i := 0; i < len(t); {
+		if t[i] != ' ' {
+			sb.WriteByte(t[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && t[j] == ' ' {
+			j++
+		}
+		if j-i >= len(columnGap) {
+			sb.WriteString(" | ")
+		} else {
+			sb.WriteString(t[i:j])
+		}
+		i = j
+	}
+	return sb.String()
+}
 
 // splitBullets cuts ln before each bullet that follows other text.
 func splitBullets(ln string) []string {

@@ -183,6 +183,10 @@ func NewVocabulary(roles []records.Role, onet *ONET) *Vocabulary {
 		}
 	}
 	b.derive()
+	b.addAliases()
+	for _, f := range b.order {
+		f.variants = variants(f)
+	}
 	return b.build()
 }
 
