@@ -33,38 +33,18 @@ import (
 
 const sampleUsers = "../data/sample/users.csv"
 
-// shared is the workdir that every test reads (models, data); tests write only into their
-// own output folders.
-var shared struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if shared.dir != "" {
-		os.RemoveAll(shared.dir)
-	}
+	testmodel.RemoveTrained()
 	os.Exit(code)
 }
 
-// trained returns a workdir where ingest, clean, features (hashing encoder) and train ran on
-// the sample. It is built once per test binary.
+// trained returns the workdir that every test reads (models, data: testmodel.Trained, built
+// once per test binary); tests write only into their own output folders.
 func trained(tb testing.TB) string {
 	tb.Helper()
 	ortlibtest.Init(tb)
-	shared.once.Do(func() {
-		shared.dir, shared.err = os.MkdirTemp("", "skillx-recommend-test-")
-		if shared.err != nil {
-			return
-		}
-		shared.err = testmodel.Build(context.Background(), shared.dir, testmodel.Options{Train: true})
-	})
-	if shared.err != nil {
-		tb.Fatalf("building the sample workdir: %v", shared.err)
-	}
-	return shared.dir
+	return testmodel.Trained(tb)
 }
 
 type discard struct{}

@@ -32,9 +32,6 @@ const hostile = "<script>alert(1)</script>"
 // shared is the workdir every test reads and the offline engine on it, built once per test
 // binary (as recommend's tests build theirs).
 var shared struct {
-	once    sync.Once
-	dir     string
-	err     error
 	offOnce sync.Once
 	offline *recommend.Engine
 	offErr  error
@@ -45,28 +42,16 @@ func TestMain(m *testing.M) {
 	if shared.offline != nil {
 		shared.offline.Close()
 	}
-	if shared.dir != "" {
-		os.RemoveAll(shared.dir)
-	}
+	testmodel.RemoveTrained()
 	os.Exit(code)
 }
 
-// trained returns a workdir where ingest, clean, features (hashing encoder) and train ran on
-// the sample job postings.
+// trained returns the workdir every test reads (testmodel.Trained, built once per test
+// binary).
 func trained(tb testing.TB) string {
 	tb.Helper()
 	ortlibtest.Init(tb)
-	shared.once.Do(func() {
-		shared.dir, shared.err = os.MkdirTemp("", "skillx-serve-test-")
-		if shared.err != nil {
-			return
-		}
-		shared.err = testmodel.Build(context.Background(), shared.dir, testmodel.Options{Train: true})
-	})
-	if shared.err != nil {
-		tb.Fatalf("building the sample workdir: %v", shared.err)
-	}
-	return shared.dir
+	return testmodel.Trained(tb)
 }
 
 // offlineEngine returns the engine with the offline analyst on the shared workdir.

@@ -11,7 +11,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/skillx/skillx/clean"
@@ -84,4 +86,35 @@ func Workdir(tb testing.TB, o Options) string {
 		tb.Fatal(err)
 	}
 	return dir
+}
+
+// trainedOnce is the trained workdir of this test binary (Trained).
+var trainedOnce struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// Trained returns a workdir where ingest, clean, features and train ran on the sample with the
+// default options, built once per test binary and shared by its tests (which must not change
+// it; copy it first). A TestMain removes it with RemoveTrained after the tests.
+func Trained(tb testing.TB) string {
+	tb.Helper()
+	trainedOnce.once.Do(func() {
+		trainedOnce.dir, trainedOnce.err = os.MkdirTemp("", "skillx-trained-test-")
+		if trainedOnce.err == nil {
+			trainedOnce.err = Build(context.Background(), trainedOnce.dir, Options{Train: true})
+		}
+	})
+	if trainedOnce.err != nil {
+		tb.Fatalf("building the sample workdir: %v", trainedOnce.err)
+	}
+	return trainedOnce.dir
+}
+
+// RemoveTrained removes the workdir Trained built, if any.
+func RemoveTrained() {
+	if trainedOnce.dir != "" {
+		os.RemoveAll(trainedOnce.dir)
+	}
 }
