@@ -647,8 +647,10 @@ const maxAlternatives = 20
 // rankUsers runs the classifier (and the rest of the ranking of set) on every user's joined
 // skills and returns, per user, the report.NumRoles most probable roles other than the user's
 // current role (cands), and the up to maxAlternatives roles ranked after them (alts), most
-// probable first. vecs holds the vector of each joined skills text.
-func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[string][]float32, dim int) (cands, alts [][]report.Candidate, err error) {
+// probable first. vecs holds the vector of each joined skills text. A current role that is not
+// a catalog role is read as the catalog role zones resolve it to (roleZones.currentRole; zones
+// nil: as typed), for its similarity and to leave it out.
+func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[string][]float32, dim int, zones *roleZones) (cands, alts [][]report.Candidate, err error) {
 	cands = make([][]report.Candidate, len(users))
 	alts = make([][]report.Candidate, len(users))
 	w := set.Weights()
@@ -679,7 +681,8 @@ func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[s
 		if cls != nil {
 			c = cls[ui]
 		}
-		cur := set.Label(u.CurrentRole)
+		role := zones.currentRole(u.CurrentRole)
+		cur := set.Label(role)
 		sim, ok := similar[cur]
 		if !ok {
 			sim = set.RoleSimilarity(cur)
@@ -690,7 +693,7 @@ func rankUsers(set *ranking.Set, info *classifier.Info, users []User, vecs map[s
 			idx[i] = i
 		}
 		sort.SliceStable(idx, func(a, b int) bool { return fused[idx[a]] > fused[idx[b]] })
-		current := textnorm.RoleKey(u.CurrentRole)
+		current := textnorm.RoleKey(role)
 		for _, i := range idx {
 			if keys[i] == current {
 				continue

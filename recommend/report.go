@@ -39,7 +39,8 @@ type UserReport struct {
 	// Skills are the skills the report is about.
 	Skills []string `json:"skills"`
 	// Notes say how the input was changed (ignored skills, duplicates, a generated id, a
-	// current role taken from the history).
+	// current role taken from the history) or read (a current role read as the O*NET
+	// occupation one of whose titles it is, with --onet).
 	Notes []string `json:"notes,omitempty"`
 	// Found is what the skill finder found in the person's résumé and history, and whether
 	// Skills are its strongest (nil when the person gave neither).
@@ -163,6 +164,9 @@ func (r *UserReport) setLevels() {
 		zones = r.ownZones()
 	}
 	r.Level, r.Moves = levelsWith(r.CurrentRole, names, zones)
+	if n := r.zones.currentRoleNote(r.CurrentRole); n != "" && !slices.Contains(r.Notes, n) {
+		r.Notes = append(r.Notes, n)
+	}
 }
 
 // ownZones returns the Job Zones a report written with them records (its current role's and

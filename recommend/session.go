@@ -163,7 +163,7 @@ func (e *Engine) Recommend(ctx context.Context, u User) (*UserReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recommend: embed the skills: %w", err)
 	}
-	cands, alts, err := rankUsers(e.set, e.info, []User{u}, vecs, e.enc.Dim())
+	cands, alts, err := rankUsers(e.set, e.info, []User{u}, vecs, e.enc.Dim(), e.s.zones)
 	if err != nil {
 		return nil, fmt.Errorf("recommend: %w", err)
 	}

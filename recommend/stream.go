@@ -243,7 +243,7 @@ func (b *bulkRun) jobs(ctx context.Context, people []person, need []int) ([]job,
 	if err != nil {
 		return nil, err
 	}
-	cands, alts, err := rankUsers(b.set, b.info, fresh, vecs, b.enc.Dim())
+	cands, alts, err := rankUsers(b.set, b.info, fresh, vecs, b.enc.Dim(), s.zones)
 	if err != nil {
 		return nil, err
 	}

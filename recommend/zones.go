@@ -40,10 +40,14 @@ type roleZones struct {
 	// that a report written without the zones (or with other zones or another catalog) is
 	// written again.
 	key string
+	// titles resolve a current role that is not a catalog role by the O*NET alternate and
+	// reported titles (nil when the folder has neither file).
+	titles *roleTitles
 }
 
 // loadRoleZones reads dir/Job Zones.txt (joblevel.ReadJobZones) and maps the catalog's roles
-// to their zones (zonesOfRoles); catalog nil reads rolesPath. dir "" returns nil: no zones.
+// to their zones (zonesOfRoles), and reads the O*NET titles files dir has (loadRoleTitles);
+// catalog nil reads rolesPath. dir "" returns nil: no zones.
 func loadRoleZones(dir string, catalog []records.Role, rolesPath string) (*roleZones, error) {
 	if dir == "" {
 		return nil, nil
@@ -57,7 +61,11 @@ func loadRoleZones(dir string, catalog []records.Role, rolesPath string) (*roleZ
 			return nil, fmt.Errorf("--onet: the Job Zones are looked up by the role catalog's O*NET-SOC codes: %w (run `skillx clean` first)", err)
 		}
 	}
-	return newRoleZones(data, zones, catalog), nil
+	rz := newRoleZones(data, zones, catalog)
+	if rz.titles, err = loadRoleTitles(dir, catalog); err != nil {
+		return nil, err
+	}
+	return rz, nil
 }
 
 // newRoleZones returns the zones of the catalog's roles; data is Job Zones.txt as read.
@@ -127,25 +135,31 @@ func roleZone(zones joblevel.JobZones, ids []string) (zone int, ok bool) {
 	return best, true
 }
 
-// zone returns the Job Zone of a role name, by its role key.
+// zone returns the Job Zone of a role name, by its role key: of the catalog role it is read as
+// (currentRole) when it is not a catalog role.
 func (rz *roleZones) zone(role string) (int, bool) {
 	if rz == nil {
 		return 0, false
 	}
-	z, ok := rz.byKey[textnorm.RoleKey(role)]
+	z, ok := rz.byKey[textnorm.RoleKey(rz.currentRole(role))]
 	return z, ok
 }
 
-// keyPart returns what the zones add to a report's key: "" without zones.
+// keyPart returns what the zones add to a report's key: "" without zones. The titles files'
+// sums are part of it: they change which occupation a current role is read as.
 func (rz *roleZones) keyPart() string {
 	if rz == nil {
 		return ""
+	}
+	if rz.titles != nil {
+		return "job-zones:" + rz.key + ";titles:" + rz.titles.key
 	}
 	return "job-zones:" + rz.key
 }
 
 // zoneInputs returns the stage's inputs with those the zones were read from: Job Zones.txt of
-// dir, and the role catalog when it is not there yet (dir "": inputs as they are).
+// dir, the titles files dir has, and the role catalog when it is not there yet (dir "": inputs
+// as they are).
 func zoneInputs(dir string, inputs []string, rolesPath string) []string {
 	if dir == "" {
 		return inputs
@@ -153,7 +167,19 @@ func zoneInputs(dir string, inputs []string, rolesPath string) []string {
 	if !slices.Contains(inputs, rolesPath) {
 		inputs = append(inputs, rolesPath)
 	}
-	return append(inputs, filepath.Join(dir, joblevel.JobZonesFile))
+	inputs = append(inputs, filepath.Join(dir, joblevel.JobZonesFile))
+	for _, f := range titleFiles {
+		if path := filepath.Join(dir, f.name); fileExists(path) {
+			inputs = append(inputs, path)
+		}
+	}
+	return inputs
+}
+
+// fileExists reports whether path is a regular file.
+func fileExists(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // CheckONET checks that dir, an O*NET database folder given as Config.ONET, has a readable

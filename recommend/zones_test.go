@@ -246,20 +246,7 @@ func TestRecommendZonesRewrite(t *testing.T) {
 // --preset onet, clean) and checks that its Job Zones.txt gives every role a zone.
 func TestRealJobZonesMapCatalog(t *testing.T) {
 	dir := filepath.Dir(testenv.Shared(t, "datasets/onet-29.2/"+joblevel.JobZonesFile))
-	work := t.TempDir()
-	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if _, err := ingest.Run(ctx, ingest.Config{Workdir: work, Inputs: []string{dir}, Preset: "onet", Version: "test", Logger: quiet}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := clean.Run(ctx, clean.Config{Workdir: work, Version: "test", Logger: quiet}); err != nil {
-		t.Fatal(err)
-	}
-	rolesPath := filepath.Join(work, "data", "clean", "roles.parquet")
-	catalog, err := parquetio.ReadAll[records.Role](rolesPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	catalog, rolesPath := realONETCatalog(t, dir)
 	rz, err := loadRoleZones(dir, nil, rolesPath)
 	if err != nil {
 		t.Fatal(err)
@@ -281,4 +268,25 @@ func TestRealJobZonesMapCatalog(t *testing.T) {
 	if _, moves := levelsWith("Cashiers", []string{"Data Scientists"}, rz); moves[0].Basis != BasisJobZone || moves[0].Move != "step up" {
 		t.Errorf("Cashiers -> Data Scientists = %+v; want a step up by job zone", moves[0])
 	}
+}
+
+// realONETCatalog builds the role catalog of the O*NET folder dir (ingest --preset onet, clean)
+// in a new workdir and returns it and its path.
+func realONETCatalog(t *testing.T, dir string) ([]records.Role, string) {
+	t.Helper()
+	work := t.TempDir()
+	ctx := context.Background()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if _, err := ingest.Run(ctx, ingest.Config{Workdir: work, Inputs: []string{dir}, Preset: "onet", Version: "test", Logger: quiet}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clean.Run(ctx, clean.Config{Workdir: work, Version: "test", Logger: quiet}); err != nil {
+		t.Fatal(err)
+	}
+	rolesPath := filepath.Join(work, "data", "clean", "roles.parquet")
+	catalog, err := parquetio.ReadAll[records.Role](rolesPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return catalog, rolesPath
 }
