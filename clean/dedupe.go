@@ -9,6 +9,7 @@ import (
 	"github.com/skillx/skillx/internal/parquetio"
 	"github.com/skillx/skillx/internal/progress"
 	"github.com/skillx/skillx/internal/records"
+	"github.com/skillx/skillx/internal/skillsplit"
 	"github.com/skillx/skillx/internal/textnorm"
 )
 
@@ -77,7 +78,7 @@ func newDeduper(res *Result, reject func(records.Reject) error) *deduper {
 	return &deduper{
 		res: res, seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(),
 		index: map[[2]uint64]int{}, roles: map[string]*roleAgg{},
-		splits: newMemo(1<<16, SplitSkills), texts: newMemo(1<<16, normalizeNonEmpty), roleMemo: newMemo(1<<16, roleNames),
+		splits: newMemo(1<<16, skillsplit.Split), texts: newMemo(1<<16, normalizeNonEmpty), roleMemo: newMemo(1<<16, roleNames),
 		allTexts: map[[2]uint64]bool{}, allPhrases: map[string]bool{},
 		own:    rejectTally{byKind: map[string]int64{}, examples: map[string]string{}},
 		reject: reject, combos: map[[4]int32]int{},

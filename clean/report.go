@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	"github.com/skillx/skillx/internal/atomicfile"
+	"github.com/skillx/skillx/internal/skillsplit"
 )
 
-// SplitterVersion changes whenever SplitSkills, NormalizeRole or NormalizeText change what they
-// return, so that a new version reruns the stage on unchanged inputs.
-const SplitterVersion = "3"
+// SplitterVersion changes whenever skillsplit.Split, NormalizeRole or NormalizeText change
+// what they return, so that a new version reruns the stage on unchanged inputs.
+const SplitterVersion = skillsplit.Version
 
 // stageSummary writes reports/clean/summary.json and summary.md to temporary files, to be
 // published with the other outputs.

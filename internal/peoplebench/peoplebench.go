@@ -24,7 +24,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/skillx/skillx/clean"
+	"github.com/skillx/skillx/internal/skillsplit"
 	"github.com/skillx/skillx/internal/tabular"
 	"github.com/skillx/skillx/internal/textnorm"
 )
@@ -242,14 +242,14 @@ func readPostings(path string, ix *index, opts Options, st *Stats) ([]candidate,
 	return cands, nil
 }
 
-// usableSkills splits a LinkedIn skills text into phrases as the clean stage does (clean.SplitSkills),
+// usableSkills splits a LinkedIn skills text into phrases as the clean stage does (skillsplit.Split),
 // normalised (textnorm.NormalizeText), without phrases the users file could not carry (a ';' or '|'
 // inside, longer than MaxSkillLen) and without repeats (compared in lower case, as the recommend
 // stage compares them).
 func usableSkills(text string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, s := range clean.SplitSkills(text) {
+	for _, s := range skillsplit.Split(text) {
 		s = textnorm.NormalizeText(s)
 		if s == "" || strings.ContainsAny(s, ";|") || utf8.RuneCountInString(s) > MaxSkillLen {
 			continue

@@ -1,7 +1,15 @@
 package textnorm
 
 import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"os"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/skillx/skillx/internal/testenv"
 )
 
 func TestNormalizeText(t *testing.T) {
@@ -162,4 +170,64 @@ func FuzzNormalizeRole(f *testing.F) {
 			t.Errorf("RoleKey(%q) = %q; RoleKey(%q) = %q; want equal", s, b, got, a)
 		}
 	})
+}
+
+// TestNormalizeRoleKaggle checks that NormalizeRole keeps every Kaggle
+// role name (apart from white space), is idempotent on them, and gives
+// the 376 roles 376 distinct keys.
+func TestNormalizeRoleKaggle(t *testing.T) {
+	keys := map[string]string{}
+	for _, role := range kaggleRoles(t) {
+		got := NormalizeRole(role)
+		if want := strings.Join(strings.Fields(role), " "); got != want {
+			t.Errorf("NormalizeRole(%q) = %q; want %q (only white space changed)", role, got, want)
+		}
+		if again := NormalizeRole(got); again != got {
+			t.Errorf("NormalizeRole(%q) = %q; want it unchanged (idempotent)", got, again)
+		}
+		key := RoleKey(role)
+		if other, ok := keys[key]; ok {
+			t.Errorf("RoleKey(%q) = RoleKey(%q) = %q; want distinct keys", role, other, key)
+		}
+		keys[key] = role
+		if up := RoleKey(strings.ToUpper(role)); up != key {
+			t.Errorf("RoleKey(%q) = %q; want %q, the key of %q", strings.ToUpper(role), up, key, role)
+		}
+	}
+}
+
+// kaggleRoles returns the distinct Role values of the shared Kaggle sample (skipped, or failed
+// under SKILLX_REQUIRE_SHARED, without ../shared).
+func kaggleRoles(t *testing.T) []string {
+	t.Helper()
+	const rel = "kaggle-job-descriptions/job_descriptions_sample.csv"
+	f, err := os.Open(testenv.Shared(t, "datasets/"+rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	if err != nil {
+		t.Fatalf("read %s: %v", rel, err)
+	}
+	col := slices.Index(header, "Role")
+	if col < 0 {
+		t.Fatalf("no column Role in %s; columns are %q", rel, header)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("read %s: %v", rel, err)
+		}
+		if !seen[rec[col]] {
+			seen[rec[col]] = true
+			out = append(out, rec[col])
+		}
+	}
 }

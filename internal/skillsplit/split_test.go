@@ -1,4 +1,4 @@
-package clean
+package skillsplit
 
 import (
 	"encoding/csv"
@@ -140,12 +140,12 @@ func TestSplitSkills(t *testing.T) {
 		{"Data (analysis, (cleaning), reporting", []string{"Data (analysis", "(cleaning)", "reporting"}},
 	}
 	for _, tt := range tests {
-		got := SplitSkills(tt.in)
+		got := Split(tt.in)
 		if len(got) == 0 && len(tt.want) == 0 {
 			continue
 		}
 		if !slices.Equal(got, tt.want) {
-			t.Errorf("SplitSkills(%q) = %q; want %q", tt.in, got, tt.want)
+			t.Errorf("Split(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -188,11 +188,11 @@ func TestSplitSkillsItems(t *testing.T) {
 		{"Data cleaning Excel modeling Data visualization (e.g., Tableau, Power BI)\n", []string{"Data cleaning", "Excel modeling", "Data visualization (e.g., Tableau, Power BI)"}},
 	}
 	for _, tt := range tests {
-		if got := SplitSkills(tt.in); !slices.Equal(got, tt.want) {
-			t.Errorf("SplitSkills(%q) = %q; want %q", tt.in, got, tt.want)
+		if got := Split(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Split(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 		if !keepsLetters(tt.in, splitSkills(tt.in, false)) {
-			t.Errorf("SplitSkills(%q) loses or adds letters", tt.in)
+			t.Errorf("Split(%q) loses or adds letters", tt.in)
 		}
 	}
 }
@@ -228,7 +228,7 @@ func TestSplitSkillsUnbalancedKeepsText(t *testing.T) {
 	for _, in := range inputs {
 		got := splitSkills(in, false)
 		if a, b := alnum(in), alnum(strings.Join(got, " ")); a != b {
-			t.Errorf("SplitSkills(%q) = %q; letters %q, want %q", in, got, b, a)
+			t.Errorf("Split(%q) = %q; letters %q, want %q", in, got, b, a)
 		}
 	}
 }
@@ -271,7 +271,7 @@ var numberMarker = regexp.MustCompile(`((?:^|[\n\r•·▪‣●◦■►])[ \t]
 
 // keepsLetters reports whether the letters and digits of phrases, in
 // order, are those of text, apart from whole words "and" and "or" that
-// SplitSkills may drop at the start of a phrase and the numbers of
+// Split may drop at the start of a phrase and the numbers of
 // numbered list items.
 func keepsLetters(text string, phrases []string) bool {
 	text = numberMarker.ReplaceAllString(text, "$1 ")
@@ -325,27 +325,27 @@ func TestSplitSkillsKaggle(t *testing.T) {
 		role, text := rs[0], rs[1]
 		got := splitSkills(text, false)
 		if len(got) < 2 {
-			t.Errorf("role %q: SplitSkills(%q) = %q; want at least 2 phrases", role, text, got)
+			t.Errorf("role %q: Split(%q) = %q; want at least 2 phrases", role, text, got)
 		}
 		if !keepsLetters(text, got) {
-			t.Errorf("role %q: SplitSkills(%q) = %q; lost or added letters", role, text, got)
+			t.Errorf("role %q: Split(%q) = %q; lost or added letters", role, text, got)
 		}
 		for _, p := range got {
 			if p == "" || p != textnorm.NormalizeText(p) {
-				t.Errorf("role %q: SplitSkills(%q) has phrase %q, which is empty or not normalised", role, text, p)
+				t.Errorf("role %q: Split(%q) has phrase %q, which is empty or not normalised", role, text, p)
 			}
 			if n := utf8.RuneCountInString(withoutGroups(p)); n > 80 {
-				t.Errorf("role %q: SplitSkills(%q) has phrase %q, %d characters long outside parentheses; want <= 80", role, text, p, n)
+				t.Errorf("role %q: Split(%q) has phrase %q, %d characters long outside parentheses; want <= 80", role, text, p, n)
 			}
 			if !startsLikePhrase(p) {
-				t.Errorf("role %q: SplitSkills(%q) has phrase %q, which starts with neither a capital, a digit nor a lower-case name", role, text, p)
+				t.Errorf("role %q: Split(%q) has phrase %q, which starts with neither a capital, a digit nor a lower-case name", role, text, p)
 			}
 		}
-		dd := SplitSkills(text)
+		dd := Split(text)
 		for i, p := range dd {
 			for _, q := range dd[:i] {
 				if strings.EqualFold(p, q) {
-					t.Errorf("role %q: SplitSkills(%q) = %q; duplicate %q", role, text, dd, p)
+					t.Errorf("role %q: Split(%q) = %q; duplicate %q", role, text, dd, p)
 				}
 			}
 		}
@@ -400,15 +400,15 @@ func TestSplitSkillsLists(t *testing.T) {
 			}
 			runOn := 0
 			for _, text := range texts {
-				got := SplitSkills(text)
+				got := Split(text)
 				want := splitAtSeparators(text)
 				if len(got) != len(want) {
 					runOn++
-					t.Logf("SplitSkills(%q) = %q; separators give %q", text, got, want)
+					t.Logf("Split(%q) = %q; separators give %q", text, got, want)
 				}
 			}
 			if runOn > tt.maxRunOn {
-				t.Errorf("SplitSkills split %d of %d %s texts beyond their separators; want at most %d", runOn, len(texts), tt.name, tt.maxRunOn)
+				t.Errorf("Split split %d of %d %s texts beyond their separators; want at most %d", runOn, len(texts), tt.name, tt.maxRunOn)
 			}
 		})
 	}
@@ -416,7 +416,7 @@ func TestSplitSkillsLists(t *testing.T) {
 
 // splitAtSeparators splits text at commas, semicolons, pipes and newlines
 // outside parentheses, and drops blank and repeated items: what
-// SplitSkills does to a text that is not in the run-on style.
+// Split does to a text that is not in the run-on style.
 func splitAtSeparators(text string) []string {
 	var items []string
 	depth, start := 0, 0
@@ -552,13 +552,13 @@ func BenchmarkSplitSkills(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()
 			for b.Loop() {
-				SplitSkills(text)
+				Split(text)
 			}
 		})
 	}
 }
 
-// FuzzSplitSkills checks that SplitSkills never panics, loses no letters
+// FuzzSplitSkills checks that Split never panics, loses no letters
 // or digits (apart from dropped "and"/"or"), and returns normalised,
 // non-empty, distinct phrases.
 func FuzzSplitSkills(f *testing.F) {
@@ -575,16 +575,16 @@ func FuzzSplitSkills(f *testing.F) {
 		}
 		all := splitSkills(s, false)
 		if !keepsLetters(s, all) {
-			t.Errorf("SplitSkills(%q) = %q; lost or added letters", s, all)
+			t.Errorf("Split(%q) = %q; lost or added letters", s, all)
 		}
-		got := SplitSkills(s)
+		got := Split(s)
 		for i, p := range got {
 			if p == "" || textnorm.NormalizeText(p) != p {
-				t.Errorf("SplitSkills(%q) = %q; phrase %q is empty or not normalised", s, got, p)
+				t.Errorf("Split(%q) = %q; phrase %q is empty or not normalised", s, got, p)
 			}
 			for _, q := range got[:i] {
 				if strings.EqualFold(p, q) {
-					t.Errorf("SplitSkills(%q) = %q; duplicate %q", s, got, p)
+					t.Errorf("Split(%q) = %q; duplicate %q", s, got, p)
 				}
 			}
 		}

@@ -1,4 +1,4 @@
-package clean
+package skillsplit
 
 import (
 	"strings"
@@ -8,7 +8,10 @@ import (
 	"github.com/skillx/skillx/internal/textnorm"
 )
 
-// SplitSkills splits a posting's skills text into skill phrases. It takes
+// Version changes whenever Split changes what it returns (clean keys its outputs on it).
+const Version = "3"
+
+// Split splits a posting's skills text into skill phrases. It takes
 // the text as the source wrote it, line breaks included: normalising white
 // space first would join the source's items into one run-on line.
 //
@@ -83,11 +86,11 @@ import (
 // a trailing '.' after a word that is not an abbreviation), phrases with
 // no letter or digit are dropped, and a phrase equal (ignoring case) to an
 // earlier one is dropped. Order is preserved.
-func SplitSkills(text string) []string {
+func Split(text string) []string {
 	return splitSkills(text, true)
 }
 
-// splitSkills is SplitSkills; dedupe says whether to drop duplicate
+// splitSkills is Split; dedupe says whether to drop duplicate
 // phrases (tests turn it off to check that no text is lost).
 func splitSkills(text string, dedupe bool) []string {
 	if items := cutItems(text); len(items) >= 2 {
@@ -246,7 +249,7 @@ func cutItems(text string) []string {
 }
 
 // appendItem appends the phrases of one item of a text with items of its
-// own (see SplitSkills) to out.
+// own (see Split) to out.
 func appendItem(out []string, item string, dedupe bool) []string {
 	var sbuf [16]segment
 	segs := cutSegments(item, sbuf[:0])
@@ -261,7 +264,7 @@ func appendItem(out []string, item string, dedupe bool) []string {
 
 // isShortList reports whether an item, cut into segs at commas, semicolons
 // and pipes outside parentheses, is a list of short names rather than a
-// sentence (see SplitSkills).
+// sentence (see Split).
 func isShortList(item string, segs []segment) bool {
 	if len(segs) < 2 || trimFinalStop(item) != item {
 		return false
