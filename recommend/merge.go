@@ -20,6 +20,7 @@ import (
 	"github.com/skillx/skillx/internal/atomicfile"
 	"github.com/skillx/skillx/internal/csvsafe"
 	"github.com/skillx/skillx/internal/manifest"
+	stagerun "github.com/skillx/skillx/internal/stage"
 	"github.com/skillx/skillx/internal/textsafe"
 )
 
@@ -533,8 +534,21 @@ func writeMergeManifests(cfg MergeConfig, res *MergeResult, users manifest.FileR
 		}
 	}
 	params := map[string]any{"merge": res.Count}
+	// Keyed like a stage (stagerun.Key), on the files' contents: a merge has no workdir, so
+	// every input counts as outside one, and the skillx version is only recorded.
+	keyed := make([]manifest.FileRef, len(inputs))
+	for i, in := range inputs {
+		keyed[i] = in
+		if abs, err := filepath.Abs(in.Path); err == nil {
+			keyed[i].Path = abs
+		}
+	}
+	key, err := stagerun.Key(StageName+" --merge", Algorithm, keyed, params)
+	if err != nil {
+		return err
+	}
 	m := manifest.Manifest{
-		Stage: StageName, Version: cfg.Version, Key: manifest.Key(StageName, cfg.Version, inputs, params), Inputs: inputs,
+		Stage: StageName, Version: cfg.Version, Key: key, Inputs: inputs,
 		Params: params,
 		Rows: map[string]int64{"users": int64(res.Users), "written": int64(res.Written),
 			"unchanged": int64(res.Unchanged), "failed": int64(res.Failed)},

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"time"
 
 	"github.com/skillx/skillx/internal/atomicfile"
@@ -140,23 +139,6 @@ func HashInputs(previousOutput string, paths []string) ([]FileRef, error) {
 		refs = append(refs, r)
 	}
 	return refs, nil
-}
-
-// Key returns the work key of a stage run: a hash of the stage name, version, input hashes and
-// parameters (JSON-encoded, so map order does not matter). The stages keyed by internal/stage
-// use stage.Key instead, which keys on workdir-relative paths and the stage's algorithm
-// version rather than on the paths as typed and the skillx version.
-func Key(stage, version string, inputs []FileRef, params map[string]any) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "stage=%s\nversion=%s\n", stage, version)
-	refs := append([]FileRef(nil), inputs...)
-	sort.Slice(refs, func(i, j int) bool { return refs[i].Path < refs[j].Path })
-	for _, r := range refs {
-		fmt.Fprintf(h, "input=%s %d %s\n", r.Path, r.Size, r.SHA256)
-	}
-	p, _ := json.Marshal(params)
-	h.Write(p)
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // UpToDate reports whether every output exists with a manifest of the given key whose recorded
