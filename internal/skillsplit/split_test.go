@@ -498,32 +498,10 @@ func readColumn(t testing.TB, rel, column string, comma rune) []string {
 // text.
 func readKaggleSkills(t testing.TB) [][2]string {
 	t.Helper()
-	const rel = "kaggle-job-descriptions/job_descriptions_sample.csv"
-	f, err := os.Open(testenv.Shared(t, "datasets/"+rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	header, err := r.Read()
-	if err != nil {
-		t.Fatalf("read %s: %v", rel, err)
-	}
-	roleCol, skillsCol := slices.Index(header, "Role"), slices.Index(header, "skills")
-	if roleCol < 0 || skillsCol < 0 {
-		t.Fatalf("columns Role and skills not both found in %s; columns are %q", rel, header)
-	}
 	skills := map[string]string{}
 	var out [][2]string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("read %s: %v", rel, err)
-		}
-		role, text := rec[roleCol], rec[skillsCol]
+	for _, rec := range testenv.SharedCSV(t, "kaggle-job-descriptions/job_descriptions_sample.csv", "Role", "skills") {
+		role, text := rec[0], rec[1]
 		if prev, ok := skills[role]; ok {
 			if prev != text {
 				t.Errorf("role %q has two skills texts: %q and %q", role, prev, text)

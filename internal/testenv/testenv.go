@@ -11,8 +11,12 @@
 package testenv
 
 import (
+	"encoding/csv"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -71,5 +75,44 @@ func Large(tb testing.TB, what string) {
 	tb.Helper()
 	if testing.Short() || os.Getenv(LargeTestsVar) != "1" {
 		tb.Skipf("%s; set %s=1 (without -short) to run it", what, LargeTestsVar)
+	}
+}
+
+// SharedCSV returns the values of the named columns of every record of the CSV file rel under
+// the shared datasets folder (../shared/datasets/rel), one slice per record in column order.
+// Like Shared, it skips tb when the file is missing (or fails it under SKILLX_REQUIRE_SHARED);
+// a missing column or an unreadable record fails tb.
+func SharedCSV(tb testing.TB, rel string, columns ...string) [][]string {
+	tb.Helper()
+	f, err := os.Open(Shared(tb, filepath.Join("datasets", rel)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	if err != nil {
+		tb.Fatalf("read %s: %v", rel, err)
+	}
+	idx := make([]int, len(columns))
+	for i, c := range columns {
+		if idx[i] = slices.Index(header, c); idx[i] < 0 {
+			tb.Fatalf("no column %q in %s; columns are %q", c, rel, header)
+		}
+	}
+	var out [][]string
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			tb.Fatalf("read %s: %v", rel, err)
+		}
+		row := make([]string, len(idx))
+		for i, j := range idx {
+			row[i] = rec[j]
+		}
+		out = append(out, row)
 	}
 }

@@ -26,3 +26,16 @@ func TestSharedSkipsOrFails(t *testing.T) {
 		t.Error("a missing shared file failed the test without SKILLX_REQUIRE_SHARED")
 	}
 }
+
+// TestSharedCSV reads two named columns of the shared Kaggle sample, in the order asked.
+func TestSharedCSV(t *testing.T) {
+	rows := SharedCSV(t, "kaggle-job-descriptions/job_descriptions_sample.csv", "skills", "Role")
+	if len(rows) < 100 {
+		t.Fatalf("%d records; want the sample's thousands", len(rows))
+	}
+	for _, r := range rows[:10] {
+		if len(r) != 2 || r[0] == "" || r[1] == "" || len(r[1]) > len(r[0])+200 {
+			t.Errorf("record %q; want a skills text and a role, in that order", r)
+		}
+	}
+}

@@ -1,11 +1,6 @@
 package textnorm
 
 import (
-	"encoding/csv"
-	"errors"
-	"io"
-	"os"
-	"slices"
 	"strings"
 	"testing"
 
@@ -200,34 +195,13 @@ func TestNormalizeRoleKaggle(t *testing.T) {
 // under SKILLX_REQUIRE_SHARED, without ../shared).
 func kaggleRoles(t *testing.T) []string {
 	t.Helper()
-	const rel = "kaggle-job-descriptions/job_descriptions_sample.csv"
-	f, err := os.Open(testenv.Shared(t, "datasets/"+rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	header, err := r.Read()
-	if err != nil {
-		t.Fatalf("read %s: %v", rel, err)
-	}
-	col := slices.Index(header, "Role")
-	if col < 0 {
-		t.Fatalf("no column Role in %s; columns are %q", rel, header)
-	}
 	seen := map[string]bool{}
 	var out []string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("read %s: %v", rel, err)
-		}
-		if !seen[rec[col]] {
-			seen[rec[col]] = true
-			out = append(out, rec[col])
+	for _, rec := range testenv.SharedCSV(t, "kaggle-job-descriptions/job_descriptions_sample.csv", "Role") {
+		if !seen[rec[0]] {
+			seen[rec[0]] = true
+			out = append(out, rec[0])
 		}
 	}
+	return out
 }
